@@ -1,0 +1,31 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "regtui",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "regtui", targets: ["regtui"]),
+    ],
+    targets: [
+        // C system libraries from Debian, reached through pkg-config.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CNcursesw", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncursesw5-dev"])]),
+        // One-line C wrappers for variadic and macro APIs.
+        .target(name: "CShims", dependencies: ["CCurl"]),
+
+        .target(name: "OCI", dependencies: ["CCrypto"]),
+        .target(name: "Registry", dependencies: ["OCI", "CCurl", "CShims"]),
+        .executableTarget(name: "regtui",
+                          dependencies: ["OCI", "Registry"]),
+
+        .target(name: "TestSupport", dependencies: ["OCI"], path: "Tests/TestSupport"),
+        .testTarget(name: "OCITests", dependencies: ["OCI"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "OCI", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,118 @@
+import CCrypto
+import Foundation
+
+/// A content digest such as `sha256:2605a2c4…`: the algorithm and the lower-case hex of the hash
+/// of some exact bytes. Registries address every manifest and blob by one.
+public struct Digest: Hashable, Sendable, CustomStringConvertible, Comparable, Codable {
+    /// The hash algorithms regtui can compute and verify.
+    public enum Algorithm: String, Sendable, CaseIterable, Codable {
+        case sha256, sha512
+
+        /// Length of the hex-encoded hash.
+        public var hexLength: Int { self == .sha256 ? 64 : 128 }
+    }
+
+    public let algorithm: Algorithm
+    /// Lower-case hex encoding of the hash.
+    public let hex: String
+
+    /// Parses `algorithm:hex`, strictly: a known algorithm, lower-case hex of the right length.
+    public init(parsing text: String) throws(OCIError) {
+        guard let colon = text.firstIndex(of: ":") else {
+            throw OCIError.invalidDigest(text, reason: "expected the form algorithm:hex, e.g. sha256:<64 hex digits>")
+        }
+        let algorithmName = String(text[..<colon])
+        let hex = String(text[text.index(after: colon)...])
+        guard let algorithm = Algorithm(rawValue: algorithmName) else {
+            throw OCIError.invalidDigest(text, reason: "unsupported algorithm \"\(algorithmName)\" (use sha256 or sha512)")
+        }
+        guard hex.utf8.count == algorithm.hexLength else {
+            throw OCIError.invalidDigest(text, reason: "\(algorithm.rawValue) needs \(algorithm.hexLength) hex digits, found \(hex.utf8.count)")
+        }
+        guard hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+            throw OCIError.invalidDigest(text, reason: "the hash must be lower-case hex digits 0-9a-f")
+        }
+        self.algorithm = algorithm
+        self.hex = hex
+    }
+
+    init(algorithm: Algorithm, hex: String) {
+        self.algorithm = algorithm
+        self.hex = hex
+    }
+
+    /// The digest of `bytes` with `algorithm`.
+    public static func of<Bytes: DataProtocol>(_ bytes: Bytes, algorithm: Algorithm = .sha256) -> Digest {
+        var hasher = DigestHasher(algorithm: algorithm)
+        hasher.update(bytes)
+        return hasher.finish()
+    }
+
+    public var description: String { "\(algorithm.rawValue):\(hex)" }
+
+    /// The first 12 hex digits, as container engines show image IDs.
+    public var short: String { String(hex.prefix(12)) }
+
+    public static func < (lhs: Digest, rhs: Digest) -> Bool { lhs.description < rhs.description }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        try self.init(parsing: text)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// Streaming hash over bytes that arrive in pieces, through OpenSSL's EVP interface.
+/// Not thread-safe: feed it from one thread at a time.
+public struct DigestHasher: ~Copyable {
+    private let context: OpaquePointer
+    public let algorithm: Digest.Algorithm
+    /// How many bytes have been hashed so far.
+    public private(set) var count: Int64 = 0
+
+    public init(algorithm: Digest.Algorithm = .sha256) {
+        self.algorithm = algorithm
+        guard let context = EVP_MD_CTX_new() else { fatalError("OpenSSL could not allocate a digest context") }
+        self.context = context
+        let md = algorithm == .sha256 ? EVP_sha256() : EVP_sha512()
+        EVP_DigestInit_ex(context, md, nil)
+    }
+
+    /// Adds `bytes` to the hash.
+    public mutating func update<Bytes: DataProtocol>(_ bytes: Bytes) {
+        for region in bytes.regions {
+            region.withUnsafeBytes { raw in
+                if let base = raw.baseAddress, raw.count > 0 { EVP_DigestUpdate(context, base, raw.count) }
+            }
+            count += Int64(region.count)
+        }
+    }
+
+    /// Adds raw memory to the hash.
+    public mutating func update(_ buffer: UnsafeRawBufferPointer) {
+        if let base = buffer.baseAddress, buffer.count > 0 { EVP_DigestUpdate(context, base, buffer.count) }
+        count += Int64(buffer.count)
+    }
+
+    /// The digest of everything added; the hasher cannot be used afterwards.
+    public consuming func finish() -> Digest {
+        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        EVP_DigestFinal_ex(context, &output, &length)
+        var hex = [UInt8]()
+        hex.reserveCapacity(Int(length) * 2)
+        for byte in output.prefix(Int(length)) {
+            hex.append(Self.hexDigits[Int(byte >> 4)])
+            hex.append(Self.hexDigits[Int(byte & 0xf)])
+        }
+        return Digest(algorithm: algorithm, hex: String(decoding: hex, as: UTF8.self))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    deinit { EVP_MD_CTX_free(context) }
+}

@@ -1,0 +1,159 @@
+import Foundation
+
+/// A manifest or index exactly as a registry served it. The raw `bytes` are the truth: the digest
+/// is theirs, and they are what gets copied. Parsed views are derived from them, never written back.
+public struct Manifest: Sendable, Hashable {
+    /// The exact bytes.
+    public let bytes: Data
+    /// The digest of `bytes`.
+    public let digest: Digest
+    /// The media type: the document's own `mediaType` field, else the type the registry declared,
+    /// else inferred from the document's shape.
+    public let mediaType: MediaType
+    /// The parsed view.
+    public let content: Content
+
+    /// The largest manifest regtui accepts, as registries do (4 MiB).
+    public static let maxSize = 4 * 1024 * 1024
+
+    /// What the bytes hold.
+    public enum Content: Sendable, Hashable {
+        case index(ImageIndex)
+        case image(ImageManifest)
+        /// Docker schema 1: read-only, shown raw.
+        case schema1
+    }
+
+    /// Parses `bytes`. `declaredType` is the `Content-Type` the registry sent, if any.
+    public init(bytes: Data, declaredType: MediaType? = nil) throws(OCIError) {
+        guard bytes.count <= Self.maxSize else {
+            throw .invalidManifest(reason: "it is \(bytes.count) bytes; registries accept at most \(Self.maxSize)")
+        }
+        let probe: Probe
+        do { probe = try JSONDecoder().decode(Probe.self, from: bytes) } catch {
+            throw .invalidManifest(reason: "it is not a JSON object (\(Self.describe(error)))")
+        }
+        let type = probe.mediaType ?? Self.infer(probe: probe, declaredType: declaredType)
+        self.bytes = bytes
+        self.digest = Digest.of(bytes)
+        self.mediaType = type
+        do {
+            if type.isSchema1 || probe.schemaVersion == 1 {
+                content = .schema1
+            } else if type.isIndex || (probe.manifests != nil && probe.layers == nil) {
+                content = .index(try JSONDecoder().decode(ImageIndex.self, from: bytes))
+            } else if probe.config != nil || probe.layers != nil {
+                content = .image(try JSONDecoder().decode(ImageManifest.self, from: bytes))
+            } else {
+                throw OCIError.invalidManifest(reason: "media type \(type) has neither \"manifests\" nor \"config\"/\"layers\"")
+            }
+        } catch let error as OCIError {
+            throw error
+        } catch {
+            throw .invalidManifest(reason: "a \(type.friendlyName) that does not parse (\(Self.describe(error)))")
+        }
+    }
+
+    /// The descriptor another manifest would use to point at this one.
+    public var descriptor: Descriptor {
+        Descriptor(mediaType: mediaType, digest: digest, size: Int64(bytes.count))
+    }
+
+    /// The index view, when this is an index.
+    public var index: ImageIndex? { if case .index(let value) = content { value } else { nil } }
+    /// The image view, when this is an image manifest.
+    public var image: ImageManifest? { if case .image(let value) = content { value } else { nil } }
+
+    /// The `subject` this manifest refers to (OCI 1.1 referrers), if any.
+    public var subject: Descriptor? {
+        switch content {
+        case .index(let index): index.subject
+        case .image(let image): image.subject
+        case .schema1: nil
+        }
+    }
+
+    private struct Probe: Decodable {
+        var schemaVersion: Int?
+        var mediaType: MediaType?
+        var manifests: [AnyDecodable]?
+        var layers: [AnyDecodable]?
+        var config: AnyDecodable?
+        var fsLayers: [AnyDecodable]?
+    }
+
+    private struct AnyDecodable: Decodable {
+        init(from decoder: any Decoder) throws {}
+    }
+
+    private static func infer(probe: Probe, declaredType: MediaType?) -> MediaType {
+        if let declaredType, declaredType.isManifest { return declaredType }
+        if probe.schemaVersion == 1 || probe.fsLayers != nil { return .dockerSchema1 }
+        if probe.manifests != nil { return .ociIndex }
+        return .ociManifest
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, let context):
+            "missing \"\(key.stringValue)\"\(path(context.codingPath))"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            "wrong type\(path(context.codingPath)): \(context.debugDescription)"
+        case DecodingError.dataCorrupted(let context):
+            "\(context.debugDescription)\(path(context.codingPath))"
+        default:
+            "\(error)"
+        }
+    }
+
+    private static func path(_ codingPath: [any CodingKey]) -> String {
+        codingPath.isEmpty ? "" : " at " + codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+    }
+}
+
+/// The parsed view of a multi-platform index or Docker manifest list.
+public struct ImageIndex: Hashable, Sendable, Codable {
+    public var schemaVersion: Int
+    public var mediaType: MediaType?
+    public var artifactType: String?
+    public var manifests: [Descriptor]
+    public var subject: Descriptor?
+    public var annotations: [String: String]?
+}
+
+/// The parsed view of a single-image manifest (OCI or Docker schema 2), or an artifact.
+public struct ImageManifest: Hashable, Sendable, Codable {
+    public var schemaVersion: Int
+    public var mediaType: MediaType?
+    public var artifactType: String?
+    public var config: Descriptor
+    public var layers: [Descriptor]
+    public var subject: Descriptor?
+    public var annotations: [String: String]?
+
+    /// All blobs this manifest needs: the config first, then the layers, each once.
+    public var blobs: [Descriptor] {
+        var seen = Set<Digest>()
+        return ([config] + layers).filter { seen.insert($0.digest).inserted }
+    }
+}
+
+/// The fields of an image configuration that regtui shows and compares.
+public struct ImageConfig: Hashable, Sendable, Codable {
+    public var architecture: String?
+    public var os: String?
+    public var variant: String?
+    public var created: String?
+    public var rootfs: RootFS?
+
+    public struct RootFS: Hashable, Sendable, Codable {
+        public var type: String?
+        public var diffIDs: [Digest]?
+        enum CodingKeys: String, CodingKey { case type; case diffIDs = "diff_ids" }
+    }
+
+    /// Parses a config blob; nil when it is not an image config (e.g. an artifact's empty `{}`).
+    public static func parse(_ bytes: Data) -> ImageConfig? {
+        try? JSONDecoder().decode(ImageConfig.self, from: bytes)
+    }
+}

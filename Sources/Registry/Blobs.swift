@@ -1,0 +1,118 @@
+import Foundation
+import OCI
+
+/// An upload session a registry opened for a blob.
+public struct UploadSession: Sendable {
+    /// Where to send the bytes (absolute or registry-relative, as the registry said).
+    public var location: String
+    /// The smallest chunk the registry accepts for chunked uploads (`OCI-Chunk-Min-Length`).
+    public var minimumChunk: Int64?
+}
+
+/// What opening an upload with `mount` gave.
+public enum MountResult: Sendable {
+    /// The registry linked the blob from the other repository: nothing to upload.
+    case mounted
+    /// The registry did not mount it and opened an upload session instead.
+    case upload(UploadSession)
+}
+
+extension RegistryClient {
+    /// The size of a blob in `repository`, or nil when the registry does not have it.
+    public func blobSize(_ repository: Reference, digest: Digest) async throws(RegistryError) -> Int64? {
+        let what = "blob \(digest) in \(repository.name)"
+        let response = try await send(repository.registry, "HEAD", "/v2/\(repository.repository)/blobs/\(digest)",
+                                      scopes: [Self.pullScope(repository)], what: what)
+        if response.status == 404 { return nil }
+        guard response.status == 200 else { throw failure(response, registry: repository.registry, what: what) }
+        return response.headers["Content-Length"].flatMap(Int64.init) ?? -1
+    }
+
+    /// A small blob (a config) read into memory, checked against its digest and `limit`.
+    public func blobData(_ repository: Reference, digest: Digest, limit: Int = 16 << 20) async throws(RegistryError) -> Data {
+        let what = "blob \(digest) in \(repository.name)"
+        let response = try await send(repository.registry, "GET", "/v2/\(repository.repository)/blobs/\(digest)",
+                                      scopes: [Self.pullScope(repository)], maxBufferedBody: limit, what: what)
+        guard response.status == 200 else { throw failure(response, registry: repository.registry, what: what) }
+        let actual = Digest.of(response.body, algorithm: digest.algorithm)
+        if actual != digest { throw .digestMismatch(what: what, expected: digest, actual: actual) }
+        return response.body
+    }
+
+    /// Streams a blob's bytes into `sink`, starting at `offset` (a `Range` request when > 0).
+    /// Returns the response head: 200 for the whole blob, 206 when the range was honoured.
+    /// Nothing is verified here; the caller hashes what it receives.
+    public func fetchBlob(_ repository: Reference, digest: Digest, offset: Int64 = 0,
+                          into sink: any ByteSink) async throws(RegistryError) -> HTTPResponseHead {
+        let what = "blob \(digest) in \(repository.name)"
+        var headers: HTTPHeaders = [:]
+        if offset > 0 { headers.set("Range", "bytes=\(offset)-") }
+        let response = try await send(repository.registry, "GET", "/v2/\(repository.repository)/blobs/\(digest)",
+                                      headers: headers, scopes: [Self.pullScope(repository)],
+                                      sink: { head in head.status == 200 || head.status == 206 ? sink : nil }, what: what)
+        guard response.status == 200 || response.status == 206 else {
+            throw failure(response, registry: repository.registry, what: what)
+        }
+        return response.head
+    }
+
+    /// Opens an upload in `repository`; with `mountFrom`, asks the registry to link the blob from
+    /// that repository of the same registry instead.
+    public func startUpload(_ repository: Reference, mount digest: Digest? = nil,
+                            from source: Reference? = nil) async throws(RegistryError) -> MountResult {
+        var path = "/v2/\(repository.repository)/blobs/uploads/"
+        var scopes = [Self.pushScope(repository)]
+        if let digest, let source {
+            path += "?mount=\(digest)&from=\(source.repository)"
+            scopes.append(Self.pullScope(source))
+        }
+        let what = "upload to \(repository.name)"
+        let response = try await send(repository.registry, "POST", path, scopes: scopes, what: what)
+        if response.status == 201 && digest != nil { return .mounted }
+        guard response.status == 202, let location = response.headers["Location"] else {
+            throw failure(response, registry: repository.registry, what: what)
+        }
+        let minimum = response.headers["OCI-Chunk-Min-Length"].flatMap(Int64.init)
+        return .upload(UploadSession(location: location, minimumChunk: minimum))
+    }
+
+    /// Sends a whole blob in one `PUT` and closes the session.
+    public func finishUpload(_ repository: Reference, session: UploadSession, digest: Digest,
+                             body: RequestBody) async throws(RegistryError) {
+        let what = "upload of blob \(digest) to \(repository.name)"
+        let response = try await send(repository.registry, "PUT", Self.appendQuery(session.location, "digest=\(digest)"),
+                                      headers: ["Content-Type": "application/octet-stream"], body: body,
+                                      scopes: [Self.pushScope(repository)], what: what)
+        guard response.status == 201 || response.status == 204 else {
+            throw failure(response, registry: repository.registry, what: what)
+        }
+    }
+
+    /// Sends one chunk (`PATCH`) starting at `offset`; returns the session to continue with.
+    public func uploadChunk(_ repository: Reference, session: UploadSession, offset: Int64, length: Int64?,
+                            body: RequestBody, digest: Digest) async throws(RegistryError) -> UploadSession {
+        let what = "upload of blob \(digest) to \(repository.name)"
+        var headers: HTTPHeaders = ["Content-Type": "application/octet-stream"]
+        if let length, length > 0 {
+            headers.set("Content-Range", "\(offset)-\(offset + length - 1)")
+            headers.set("Content-Length", String(length))
+        }
+        let response = try await send(repository.registry, "PATCH", session.location, headers: headers, body: body,
+                                      scopes: [Self.pushScope(repository)], what: what)
+        guard response.status == 202, let location = response.headers["Location"] else {
+            throw failure(response, registry: repository.registry, what: what)
+        }
+        return UploadSession(location: location, minimumChunk: session.minimumChunk)
+    }
+
+    /// Abandons an upload session so the registry frees it. Errors are ignored: the session
+    /// expires on its own.
+    public func cancelUpload(_ repository: Reference, session: UploadSession) async {
+        _ = try? await send(repository.registry, "DELETE", session.location, scopes: [Self.pushScope(repository)],
+                            what: "cancelling an upload to \(repository.name)")
+    }
+
+    static func appendQuery(_ location: String, _ item: String) -> String {
+        location + (location.contains("?") ? "&" : "?") + item
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+import OCI
+import Synchronization
+
+/// Settings of a `RegistryClient`.
+public struct ClientOptions: Sendable {
+    /// How TLS is verified.
+    public var trust: TrustPolicy
+    /// Credentials to use instead of the stores (for `login`, which checks them first).
+    public var credentialOverride: Credential?
+    /// Where stored credentials come from.
+    public var credentials: CredentialStore
+    /// Attempts for idempotent requests that meet transient failures (connection errors, 429, 502–504).
+    public var maxAttempts: Int
+    /// The first back-off delay; it doubles per attempt.
+    public var initialBackoff: Duration
+    public var userAgent: String
+
+    public init(trust: TrustPolicy, credentials: CredentialStore = CredentialStore(), credentialOverride: Credential? = nil,
+                maxAttempts: Int = 4, initialBackoff: Duration = .milliseconds(250), userAgent: String = "regtui/0.1") {
+        self.trust = trust
+        self.credentials = credentials
+        self.credentialOverride = credentialOverride
+        self.maxAttempts = maxAttempts
+        self.initialBackoff = initialBackoff
+        self.userAgent = userAgent
+    }
+}
+
+/// A client for the OCI distribution API on any number of registries. Safe to share between tasks.
+public final class RegistryClient: Sendable {
+    public let transport: any Transport
+    public let options: ClientOptions
+    private let hosts = Mutex<[String: RegistryHost]>([:])
+
+    public init(transport: any Transport, options: ClientOptions) {
+        self.transport = transport
+        self.options = options
+    }
+
+    /// A client over libcurl, with TLS settings resolved once per host.
+    public convenience init(options: ClientOptions) {
+        let trust = options.trust
+        let cache = Mutex<[String: TLSSettings]>([:])
+        let transport = CurlTransport { host in
+            if let known = cache.withLock({ $0[host] }) { return known }
+            let settings = trust.settings(for: host)
+            cache.withLock { $0[host] = settings }
+            return settings
+        }
+        self.init(transport: transport, options: options)
+    }
+
+    /// The per-registry state (scheme, auth challenge, tokens) for `registry`.
+    func host(_ registry: String) -> RegistryHost {
+        hosts.withLock { hosts in
+            if let host = hosts[registry] { return host }
+            let host = RegistryHost(registry: registry, client: self)
+            hosts[registry] = host
+            return host
+        }
+    }
+
+    /// Checks that `registry` answers the distribution API and that the credentials (if any) work.
+    public func ping(_ registry: String) async throws(RegistryError) {
+        let host = host(registry)
+        _ = try await host.baseURL()
+        _ = try await host.authorization(scopes: [])
+    }
+
+    // MARK: - Requests
+
+    /// One API call: resolves the scheme, authenticates for `scopes`, re-authenticates once on
+    /// 401, follows redirects for GET and HEAD, and retries transient failures of requests that
+    /// can be repeated. Returns the final response, whatever its status.
+    func send(_ registry: String, _ method: String, _ path: String, headers: HTTPHeaders = [:],
+              body: RequestBody = .none, scopes: [String], maxBufferedBody: Int = 1 << 20,
+              sink: SinkSelector? = nil, what: String) async throws(RegistryError) -> HTTPResponse {
+        let host = host(registry)
+        let base = try await host.baseURL()
+        guard let url = URL(string: path, relativeTo: base)?.absoluteURL else {
+            throw .badResponse(what: what, reason: "cannot form a URL from \(Sanitizer.inline(path, limit: 200))")
+        }
+        var authorization = try await host.authorization(scopes: scopes)
+        var reauthenticated = false
+        var attempt = 1
+        let repeatable: Bool = if case .stream = body { false } else { true }
+        while true {
+            var request = HTTPRequest(method: method, url: url, headers: headers, body: body, maxBufferedBody: maxBufferedBody)
+            request.headers.set("User-Agent", options.userAgent)
+            let engaged = SinkUse(sink)
+            let response: HTTPResponse
+            do {
+                response = try await sendFollowingRedirects(request, authorization: authorization, sink: engaged.selector, what: what)
+            } catch {
+                if case .transport(_, let cause) = error, repeatable, !engaged.used, attempt < options.maxAttempts,
+                   [.connect, .timeout, .interrupted].contains(cause.kind) {
+                    try await backoff(attempt: attempt, retryAfter: nil)
+                    attempt += 1
+                    continue
+                }
+                throw error
+            }
+            if response.status == 401 && !reauthenticated && repeatable {
+                reauthenticated = true
+                let challenges = response.headers.values("WWW-Authenticate").flatMap(AuthChallenge.parse)
+                authorization = try await host.reauthorize(challenges: challenges, scopes: scopes)
+                if authorization != nil { continue }
+            }
+            if [429, 502, 503, 504].contains(response.status), repeatable, !engaged.used, attempt < options.maxAttempts {
+                try await backoff(attempt: attempt, retryAfter: response.headers["Retry-After"])
+                attempt += 1
+                continue
+            }
+            return response
+        }
+    }
+
+    private func backoff(attempt: Int, retryAfter: String?) async throws(RegistryError) {
+        var delay = options.initialBackoff * (1 << (attempt - 1))
+        if let retryAfter, let seconds = Int(retryAfter.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
+            delay = .seconds(min(seconds, 30))
+        }
+        do { try await Task.sleep(for: delay) } catch { throw .cancelled }
+    }
+
+    /// Sends `request`, following up to 10 redirects for GET and HEAD. `Authorization` goes only to
+    /// the host it was issued for, and never over a redirect from HTTPS to plain HTTP.
+    private func sendFollowingRedirects(_ request: HTTPRequest, authorization: String?, sink: SinkSelector?,
+                                        what: String) async throws(RegistryError) -> HTTPResponse {
+        var current = request
+        let origin = Self.authority(request.url)
+        for _ in 0...10 {
+            if let authorization, Self.authority(current.url) == origin, current.url.scheme == request.url.scheme {
+                current.headers.set("Authorization", authorization)
+            } else {
+                current.headers.set("Authorization", nil)
+            }
+            let response: HTTPResponse
+            do { response = try await transport.send(current, sink: sink) } catch {
+                if error.kind == .cancelled { throw .cancelled }
+                if error.kind == .bodyTooLarge && request.maxBufferedBody >= Manifest.maxSize {
+                    throw .manifestTooLarge(what: what, limit: Manifest.maxSize)
+                }
+                throw .transport(what: what, cause: error)
+            }
+            guard [301, 302, 303, 307, 308].contains(response.status), current.method == "GET" || current.method == "HEAD" else {
+                return response
+            }
+            guard let location = response.headers["Location"], let next = URL(string: location, relativeTo: current.url)?.absoluteURL else {
+                throw .redirect(what: what, reason: "HTTP \(response.status) without a usable Location header")
+            }
+            if current.url.scheme == "https" && next.scheme != "https" {
+                throw .redirect(what: what, reason: "refusing to follow a redirect from HTTPS to \(next.scheme ?? "?") (\(Sanitizer.inline(Self.authority(next))))")
+            }
+            current.url = next
+        }
+        throw .redirect(what: what, reason: "more than 10 redirects")
+    }
+
+    static func authority(_ url: URL) -> String {
+        "\(url.host ?? ""):\(url.port ?? (url.scheme == "https" ? 443 : 80))"
+    }
+
+    /// Turns a non-success response into the matching error.
+    func failure(_ response: HTTPResponse, registry: String, what: String) -> RegistryError {
+        let details = RegistryError.details(from: response.body)
+        switch response.status {
+        case 401:
+            if hostHasCredential(registry) {
+                return .accessDenied(registry: registry, what: what, status: 401, details: details)
+            }
+            return .authenticationRequired(registry: registry)
+        case 403:
+            return .accessDenied(registry: registry, what: what, status: 403, details: details)
+        case 404:
+            return .notFound(what: what, details: details)
+        default:
+            return .status(response.status, what: what, details: details)
+        }
+    }
+
+    func hostHasCredential(_ registry: String) -> Bool {
+        (try? credential(for: registry)) != nil
+    }
+
+    func credential(for registry: String) throws(RegistryError) -> Credential? {
+        if let override = options.credentialOverride { return override }
+        return try options.credentials.lookup(registry: registry)
+    }
+}
+
+/// Remembers whether a response body went to the caller's sink, which makes a retry unsafe.
+private final class SinkUse: Sendable {
+    private let flag = Atomic<Bool>(false)
+    private let inner: SinkSelector?
+
+    init(_ inner: SinkSelector?) { self.inner = inner }
+
+    var used: Bool { flag.load(ordering: .relaxed) }
+
+    var selector: SinkSelector? {
+        guard let inner else { return nil }
+        return { head in
+            let sink = inner(head)
+            if sink != nil { self.flag.store(true, ordering: .relaxed) }
+            return sink
+        }
+    }
+}

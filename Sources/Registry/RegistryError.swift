@@ -1,0 +1,122 @@
+import Foundation
+import OCI
+
+/// One entry of a registry's error body: `{"errors":[{"code":…,"message":…,"detail":…}]}`.
+public struct RegistryErrorDetail: Sendable, Equatable, Decodable {
+    public var code: String
+    public var message: String?
+
+    enum CodingKeys: String, CodingKey { case code, message }
+}
+
+/// What went wrong talking to a registry. Each case says what, where, and what to do.
+/// Descriptions never contain credentials.
+public enum RegistryError: Error, Sendable, CustomStringConvertible {
+    /// The registry could not be reached at all.
+    case unreachable(registry: String, cause: TransportError)
+    /// TLS verification failed.
+    case untrusted(registry: String, cause: TransportError)
+    /// The registry wants credentials and none were found.
+    case authenticationRequired(registry: String)
+    /// The registry rejected the credentials or the token did not grant access.
+    case accessDenied(registry: String, what: String, status: Int, details: [RegistryErrorDetail])
+    /// The object does not exist.
+    case notFound(what: String, details: [RegistryErrorDetail])
+    /// The registry does not serve its catalog.
+    case catalogUnavailable(registry: String, status: Int)
+    /// Any other error status, with the registry's own error codes.
+    case status(Int, what: String, details: [RegistryErrorDetail])
+    /// The registry served bytes whose digest is not the one asked for or declared.
+    case digestMismatch(what: String, expected: Digest, actual: Digest)
+    /// A blob's size does not match its descriptor.
+    case sizeMismatch(what: String, expected: Int64, actual: Int64)
+    /// The registry sent something regtui cannot read.
+    case badResponse(what: String, reason: String)
+    /// A manifest larger than registries accept.
+    case manifestTooLarge(what: String, limit: Int)
+    /// Following redirects went wrong.
+    case redirect(what: String, reason: String)
+    /// The transfer broke off.
+    case transport(what: String, cause: TransportError)
+    /// The credential store could not be read or written.
+    case credentials(String)
+    /// The operation was cancelled.
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .unreachable(let registry, let cause):
+            "cannot reach registry \(registry): \(cause.message). Check the host and port, and that the registry is running"
+        case .untrusted(let registry, let cause):
+            "TLS verification failed for \(registry): \(cause.message). Trust its CA with --ca-file FILE or /etc/docker/certs.d/\(registry)/ca.crt, or use --insecure to skip verification"
+        case .authenticationRequired(let registry):
+            "authentication required for \(registry): run `regtui login \(registry)`, or add credentials to docker's config.json"
+        case .accessDenied(let registry, let what, let status, let details):
+            "access to \(what) denied by \(registry) (HTTP \(status)\(Self.summary(details))). Check your credentials (`regtui login \(registry)`) and your permissions on the repository"
+        case .notFound(let what, let details):
+            "\(what) not found\(Self.summary(details))"
+        case .catalogUnavailable(let registry, let status):
+            "registry \(registry) does not list its repositories (HTTP \(status) on /v2/_catalog); name a repository directly, e.g. `regtui tags \(registry)/REPOSITORY`"
+        case .status(let status, let what, let details):
+            "\(what): registry answered HTTP \(status)\(Self.summary(details))"
+        case .digestMismatch(let what, let expected, let actual):
+            "digest mismatch for \(what): expected \(expected), got \(actual); the content was not used"
+        case .sizeMismatch(let what, let expected, let actual):
+            "size mismatch for \(what): expected \(expected) bytes, got \(actual)"
+        case .badResponse(let what, let reason):
+            "unreadable response for \(what): \(reason)"
+        case .manifestTooLarge(let what, let limit):
+            "manifest \(what) is larger than \(limit) bytes, the most registries accept; refusing it"
+        case .redirect(let what, let reason):
+            "redirect while fetching \(what): \(reason)"
+        case .transport(let what, let cause):
+            "transfer of \(what) failed: \(cause.message)"
+        case .credentials(let message):
+            message
+        case .cancelled:
+            "cancelled"
+        }
+    }
+
+    /// The registry's own error codes and messages, e.g. ` — MANIFEST_UNKNOWN: manifest unknown`.
+    static func summary(_ details: [RegistryErrorDetail]) -> String {
+        guard !details.isEmpty else { return "" }
+        return ": " + details.map { detail in
+            let message = detail.message.map { Sanitizer.inline($0, limit: 200) } ?? ""
+            return message.isEmpty ? detail.code : "\(Sanitizer.inline(detail.code, limit: 60)) \(message)"
+        }.joined(separator: "; ")
+    }
+
+    /// Parses the `errors` array of an error body; empty when the body is not one.
+    static func details(from body: Data) -> [RegistryErrorDetail] {
+        struct Envelope: Decodable { var errors: [RegistryErrorDetail] }
+        return (try? JSONDecoder().decode(Envelope.self, from: body))?.errors ?? []
+    }
+}
+
+/// Makes untrusted text from registries safe to print: control characters and escape sequences
+/// become visible, inert `\u{…}` text.
+public enum Sanitizer {
+    /// `text` on one line, control characters (C0, DEL, C1) and bidi overrides escaped, cut to `limit` characters.
+    public static func inline(_ text: String, limit: Int = .max) -> String {
+        var result = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count >= limit { result += "…"; break }
+            if isUnsafe(scalar) {
+                result += scalar.value < 0x100 ? String(format: "\\x%02x", scalar.value) : String(format: "\\u{%04x}", scalar.value)
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+            count += 1
+        }
+        return result
+    }
+
+    /// Whether a scalar could act on a terminal: C0 and C1 controls, DEL, and bidirectional overrides.
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return value < 0x20 || (0x7f...0x9f).contains(value) || (0x202a...0x202e).contains(value)
+            || (0x2066...0x2069).contains(value)
+    }
+}
