@@ -137,7 +137,7 @@ actor RegistryHost {
         guard (200..<300).contains(response.status) else {
             if [401, 403].contains(response.status) {
                 if credential == nil { throw .authenticationRequired(registry: registry) }
-                throw .accessDenied(registry: registry, what: scopes.isEmpty ? "login" : scopes.joined(separator: " "),
+                throw .accessDenied(registry: registry, what: scopes.isEmpty ? "\(registry) with these credentials" : scopes.joined(separator: " "),
                                     status: response.status, details: RegistryError.details(from: response.body))
             }
             throw .status(response.status, what: "token for \(registry)", details: RegistryError.details(from: response.body))

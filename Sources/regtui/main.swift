@@ -1,1 +1,84 @@
-print("x")
+import Foundation
+import OCI
+import Registry
+
+/// Every subcommand, in the order `regtui --help` lists them.
+enum Commands {
+    static let all: [any Command.Type] = [
+        CatalogCommand.self, TagsCommand.self, ManifestCommand.self, DigestCommand.self, ConfigCommand.self,
+        InspectCommand.self, ReferrersCommand.self, LoginCommand.self, LogoutCommand.self,
+    ]
+}
+
+func mainHelp() -> String {
+    let width = Commands.all.map { $0.name.count }.max() ?? 0
+    let list = Commands.all.map { "  \($0.name.padding(toLength: width + 2, withPad: " ", startingAt: 0))\($0.summary)" }
+    return """
+    regtui: browse container registries, diff manifests, copy images byte for byte.
+
+    Usage: regtui COMMAND [OPTIONS] ARGUMENTS…   (regtui COMMAND --help for each)
+
+    Commands:
+    \(list.joined(separator: "\n"))
+
+    Options for every command:
+    \(Context.globalHelp)
+
+    Exit status: 0 success, 1 a negative answer (not found, different), 2 an error.
+    """
+}
+
+func run() async -> Int32 {
+    let output = Output()
+    var words = Array(CommandLine.arguments.dropFirst())
+    guard let name = words.first, !["-h", "--help", "help"].contains(name) else {
+        output.line(mainHelp())
+        return words.isEmpty ? ExitStatus.error : ExitStatus.success
+    }
+    if name == "--version" { output.line("regtui 0.1.0"); return ExitStatus.success }
+    guard let command = Commands.all.first(where: { $0.name == name }) else {
+        output.error("unknown command \"\(safe(name))\"; run `regtui --help` for the list")
+        return ExitStatus.error
+    }
+    words.removeFirst()
+    var arguments = Arguments(words)
+    if arguments.flag("-h", "--help") {
+        output.line(command.help + "\n\nGlobal options:\n" + Context.globalHelp)
+        return ExitStatus.success
+    }
+    let context: Context
+    let instance: any Command
+    do {
+        let insecure = arguments.flag("--insecure")
+        let caFiles = try arguments.options("--ca-file")
+        let json = arguments.flag("--json")
+        instance = try command.init(arguments: &arguments)
+        try arguments.finish()
+        let credentials = CredentialStore()
+        let trust = try TrustPolicy(insecure: insecure, caFiles: caFiles)
+        context = Context(client: RegistryClient(options: ClientOptions(trust: trust, credentials: credentials)),
+                          credentials: credentials, output: output, json: json)
+    } catch let error as UsageError {
+        output.error("\(error.message)\n\n\(command.help)")
+        return ExitStatus.error
+    } catch {
+        output.error("\(error)")
+        return ExitStatus.error
+    }
+    do {
+        return try await instance.run(context)
+    } catch let error as RegistryError {
+        output.error(error.description)
+        if case .notFound = error { return ExitStatus.negative }
+        return ExitStatus.error
+    } catch let error as UsageError {
+        output.error(error.message)
+        return ExitStatus.error
+    } catch {
+        output.error("\(error)")
+        return ExitStatus.error
+    }
+}
+
+signal(SIGPIPE, SIG_IGN)
+exit(await run())

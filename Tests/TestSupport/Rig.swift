@@ -1,1 +1,98 @@
-public enum Placeholder {}
+import Foundation
+
+/// The test rig's registries and fixtures: `Tests/rig/rig.py` started once per test process, and
+/// stopped when the process exits (its stdin pipe closes).
+public struct Rig: Sendable {
+    /// `host:port` of each registry: source, dest, basic, token, tls.
+    public let registries: [String: String]
+    public let user: String
+    public let password: String
+    public let refreshToken: String
+    /// The throw-away CA that signed the tls registry's certificate.
+    public let caFile: String
+    public let directory: String
+    /// What the fixture builder wrote, as it describes it (digests computed in Python).
+    public let fixtures: [String: JSONValue]
+
+    public var source: String { registries["source"]! }
+    public var dest: String { registries["dest"]! }
+
+    /// The digest the fixture builder computed for fixture `name`.
+    public func digest(_ name: String) -> String { fixtures[name]?["digest"]?.string ?? "" }
+    /// The reference of fixture `name` on registry `host` (the source by default).
+    public func ref(_ name: String, on host: String? = nil) -> String {
+        "\(host ?? source)/\(fixtures[name]?["ref"]?.string ?? name)"
+    }
+
+    /// The shared rig, started on first use.
+    public static func shared() async throws -> Rig { try await starter.value }
+
+    private static let starter = Task<Rig, any Error> { try start() }
+
+    /// Keeps the rig's stdin open for the life of the process.
+    nonisolated(unsafe) private static var keepAlive: Pipe?
+
+    private static func start() throws -> Rig {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", repositoryRoot + "/Tests/rig/rig.py", "serve"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        keepAlive = input
+        var line = Data()
+        while true {
+            let byte = output.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data([0x0a]) { break }
+            line.append(byte)
+        }
+        guard case .object(let info)? = try? JSONDecoder().decode(JSONValue.self, from: line) else {
+            throw RigError("the test rig did not start; run `python3 Tests/rig/rig.py serve` to see why")
+        }
+        func string(_ key: String) -> String { info[key]?.string ?? "" }
+        var registries: [String: String] = [:]
+        if case .object(let map)? = info["registries"] { for (k, v) in map { registries[k] = v.string } }
+        var fixtures: [String: JSONValue] = [:]
+        if case .object(let map)? = info["fixtures"] { fixtures = map }
+        return Rig(registries: registries, user: string("user"), password: string("password"),
+                   refreshToken: string("refreshToken"), caFile: string("ca"), directory: string("dir"), fixtures: fixtures)
+    }
+
+    /// The repository checkout this file is in.
+    public static let repositoryRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+}
+
+public struct RigError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// Any JSON value, for reading the rig's description and regtui's `--json` output in tests.
+public enum JSONValue: Sendable, Decodable, Equatable {
+    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() { self = .null }
+        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(String.self) { self = .string(value) }
+        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
+        else { self = .object(try container.decode([String: JSONValue].self)) }
+    }
+
+    public static func parse(_ data: Data) -> JSONValue? { try? JSONDecoder().decode(JSONValue.self, from: data) }
+
+    public subscript(key: String) -> JSONValue? { if case .object(let map) = self { map[key] } else { nil } }
+    public subscript(index: Int) -> JSONValue? {
+        if case .array(let list) = self, list.indices.contains(index) { list[index] } else { nil }
+    }
+    public var string: String? { if case .string(let value) = self { value } else { nil } }
+    public var number: Double? { if case .number(let value) = self { value } else { nil } }
+    public var array: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
+}

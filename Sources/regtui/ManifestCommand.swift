@@ -1,0 +1,92 @@
+import Foundation
+import OCI
+import Registry
+
+/// The `REF [--platform P]` operands shared by `manifest`, `digest`, `config` and `inspect`.
+struct ReferenceOperand {
+    let reference: Reference
+    let platform: Platform?
+
+    static let help = "  --platform P   with an index, use its image for os/arch[/variant], e.g. linux/arm64"
+
+    init(arguments: inout Arguments) throws(UsageError) {
+        let platforms = try parsePlatforms(arguments.options("--platform"))
+        guard platforms.count <= 1 else { throw UsageError("give --platform once") }
+        platform = platforms.first
+        reference = try parseReference(arguments.operand("REF"))
+    }
+}
+
+/// `regtui manifest REF`: the manifest's bytes exactly as the registry serves them.
+struct ManifestCommand: Command {
+    static let name = "manifest"
+    static let summary = "print a manifest or index, byte for byte"
+    static let help = """
+    Usage: regtui manifest REF [--platform P]
+
+    Prints the manifest or index REF names exactly as the registry serves it, so its sha256 is
+    the digest (on a terminal, control characters are shown escaped).
+    \(ReferenceOperand.help)
+    """
+    let operand: ReferenceOperand
+
+    init(arguments: inout Arguments) throws(UsageError) { operand = try ReferenceOperand(arguments: &arguments) }
+
+    func run(_ context: Context) async throws -> Int32 {
+        let (manifest, _) = try await context.client.manifest(operand.reference, platform: operand.platform)
+        context.output.raw(manifest.bytes)
+        return ExitStatus.success
+    }
+}
+
+/// `regtui digest REF`: the digest people pin.
+struct DigestCommand: Command {
+    static let name = "digest"
+    static let summary = "print the digest a reference resolves to"
+    static let help = """
+    Usage: regtui digest REF [--platform P]
+
+    Prints the digest of the manifest or index REF names: the one to pin as repo@sha256:….
+    \(ReferenceOperand.help)
+    """
+    let operand: ReferenceOperand
+
+    init(arguments: inout Arguments) throws(UsageError) { operand = try ReferenceOperand(arguments: &arguments) }
+
+    func run(_ context: Context) async throws -> Int32 {
+        let digest: Digest
+        if operand.platform == nil {
+            digest = try await context.client.resolveDigest(operand.reference)
+        } else {
+            digest = try await context.client.manifest(operand.reference, platform: operand.platform).0.digest
+        }
+        if context.json {
+            context.output.json(["reference": operand.reference.description, "digest": digest.description])
+        } else {
+            context.output.line(digest.description)
+        }
+        return ExitStatus.success
+    }
+}
+
+/// `regtui config REF`: the image configuration, whose digest is the engine's image ID.
+struct ConfigCommand: Command {
+    static let name = "config"
+    static let summary = "print an image's config JSON (its digest is the image ID)"
+    static let help = """
+    Usage: regtui config REF [--platform P]
+
+    Prints the image configuration blob byte for byte. Its digest is the image ID that
+    `docker image ls` shows. For an index, the image for --platform, else for this machine.
+    \(ReferenceOperand.help)
+    """
+    let operand: ReferenceOperand
+
+    init(arguments: inout Arguments) throws(UsageError) { operand = try ReferenceOperand(arguments: &arguments) }
+
+    func run(_ context: Context) async throws -> Int32 {
+        let (bytes, _) = try await context.client.imageConfig(operand.reference, platform: operand.platform)
+        context.output.raw(bytes)
+        return ExitStatus.success
+    }
+}

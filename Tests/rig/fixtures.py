@@ -1,0 +1,208 @@
+"""Fixture builder: writes images with exact bytes into a registry over the plain distribution API.
+
+Independent of regtui on purpose: tests compare what regtui reads and writes against the bytes
+and digests computed here, and against skopeo.
+"""
+import gzip
+import hashlib
+import io
+import json
+import random
+import tarfile
+import urllib.error
+import urllib.request
+
+OCI_INDEX = "application/vnd.oci.image.index.v1+json"
+OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
+OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
+OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
+OCI_EMPTY = "application/vnd.oci.empty.v1+json"
+DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
+DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
+DOCKER_CONFIG = "application/vnd.docker.container.image.v1+json"
+DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip"
+
+
+def sha256(data):
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def descriptor(media_type, data, **extra):
+    d = {"mediaType": media_type, "digest": sha256(data), "size": len(data)}
+    d.update(extra)
+    return d
+
+
+class Layer:
+    """A tar layer holding one file, gzip-compressed deterministically."""
+
+    def __init__(self, name, content, level=9):
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w", format=tarfile.USTAR_FORMAT) as tar:
+            info = tarfile.TarInfo(name)
+            info.size = len(content)
+            info.mtime = 0
+            info.mode = 0o644
+            tar.addfile(info, io.BytesIO(content))
+        self.tar = buf.getvalue()
+        self.diff_id = sha256(self.tar)
+        self.blob = gzip.compress(self.tar, compresslevel=level, mtime=0)
+
+
+def config_json(arch, layers, variant=None, created="2026-01-01T00:00:00Z", cmd=("/bin/sh",)):
+    config = {
+        "architecture": arch,
+        "os": "linux",
+        "created": created,
+        "config": {"Cmd": list(cmd), "Env": ["PATH=/usr/bin:/bin"]},
+        "rootfs": {"type": "layers", "diff_ids": [l.diff_id for l in layers]},
+        "history": [{"created": created, "created_by": "regtui fixture"} for _ in layers],
+    }
+    if variant:
+        config["variant"] = variant
+    return json.dumps(config, separators=(",", ":")).encode()
+
+
+def compact(obj):
+    return json.dumps(obj, separators=(",", ":")).encode()
+
+
+def pretty(obj):
+    return json.dumps(obj, indent=3).encode()
+
+
+class Registry:
+    """Pushes blobs and manifests to http://HOST/ with no authentication."""
+
+    def __init__(self, host):
+        self.base = "http://" + host
+
+    def _request(self, method, path, data=None, headers=None):
+        url = path if path.startswith("http") else self.base + path
+        req = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+        try:
+            with urllib.request.urlopen(req) as resp:
+                return resp.status, dict(resp.headers), resp.read()
+        except urllib.error.HTTPError as err:
+            return err.code, dict(err.headers), err.read()
+
+    def has_blob(self, repo, digest):
+        return self._request("HEAD", f"/v2/{repo}/blobs/{digest}")[0] == 200
+
+    def push_blob(self, repo, data):
+        digest = sha256(data)
+        if self.has_blob(repo, digest):
+            return digest
+        status, headers, body = self._request("POST", f"/v2/{repo}/blobs/uploads/")
+        assert status == 202, (status, body)
+        location = headers["Location"]
+        sep = "&" if "?" in location else "?"
+        status, _, body = self._request("PUT", f"{location}{sep}digest={digest}", data=data,
+                                        headers={"Content-Type": "application/octet-stream"})
+        assert status == 201, (status, body)
+        return digest
+
+    def push_manifest(self, repo, ref, data, media_type):
+        status, headers, body = self._request("PUT", f"/v2/{repo}/manifests/{ref}", data=data,
+                                              headers={"Content-Type": media_type})
+        assert status == 201, (repo, ref, status, body)
+        return sha256(data)
+
+
+def image(reg, repo, arch, layers, manifest_type=OCI_MANIFEST, config_type=OCI_CONFIG, layer_type=OCI_LAYER_GZIP,
+          variant=None, encode=compact, tag=None, config=None, annotations=None):
+    """Pushes an image and returns (manifest bytes, digest, config bytes)."""
+    config = config if config is not None else config_json(arch, layers, variant)
+    reg.push_blob(repo, config)
+    for layer in layers:
+        reg.push_blob(repo, layer.blob)
+    manifest = {"schemaVersion": 2, "mediaType": manifest_type,
+                "config": descriptor(config_type, config),
+                "layers": [descriptor(layer_type, l.blob) for l in layers]}
+    if annotations:
+        manifest["annotations"] = annotations
+    data = encode(manifest)
+    digest = reg.push_manifest(repo, tag or sha256(data), data, manifest_type)
+    return data, digest, config
+
+
+PLATFORMS = [("amd64", None), ("arm64", "v8"), ("arm", "v7")]
+
+
+def multiarch(reg, repo, tag, index_type=OCI_INDEX, manifest_type=OCI_MANIFEST, config_type=OCI_CONFIG,
+              layer_type=OCI_LAYER_GZIP, layers_per_image=2, salt=""):
+    """Pushes one image per platform, then the index; returns a description of what was written."""
+    children = []
+    shared = Layer("etc/shared.txt", f"shared base layer {salt}\n".encode() * 64)
+    for arch, variant in PLATFORMS:
+        layers = [shared] + [Layer(f"app/{arch}-{i}.txt", f"{arch} {variant} layer {i} {salt}\n".encode() * 128)
+                             for i in range(layers_per_image - 1)]
+        data, digest, config = image(reg, repo, arch, layers, manifest_type, config_type, layer_type, variant)
+        platform = {"architecture": arch, "os": "linux"}
+        if variant:
+            platform["variant"] = variant
+        children.append({"desc": descriptor(manifest_type, data, platform=platform), "config": sha256(config),
+                         "layers": [l.blob for l in layers]})
+    index = {"schemaVersion": 2, "mediaType": index_type, "manifests": [c["desc"] for c in children]}
+    data = pretty(index)
+    digest = reg.push_manifest(repo, tag, data, index_type)
+    return {"ref": f"{repo}:{tag}", "digest": digest, "size": len(data), "mediaType": index_type,
+            "children": [{"digest": c["desc"]["digest"], "platform": c["desc"]["platform"], "config": c["config"]}
+                         for c in children]}
+
+
+def seed(host, large_size=8 << 20, catalog_repos=40):
+    """Writes every fixture the tests and the demo use; returns their digests by name."""
+    reg = Registry(host)
+    out = {}
+    out["multiarch"] = multiarch(reg, "demo/multiarch", "1.0")
+    out["dockerlist"] = multiarch(reg, "demo/dockerlist", "1.0", DOCKER_LIST, DOCKER_MANIFEST, DOCKER_CONFIG, DOCKER_LAYER,
+                                  salt="docker")
+
+    base = [Layer("etc/os-release", b"NAME=regtui-fixture\n"), Layer("app/hello.txt", b"hello, registry\n" * 200)]
+    data, digest, config = image(reg, "demo/single", "amd64", base, tag="1.0",
+                                 annotations={"org.opencontainers.image.title": "single"})
+    reg.push_manifest("demo/single", "latest", data, OCI_MANIFEST)
+    out["single"] = {"ref": "demo/single:1.0", "digest": digest, "size": len(data), "config": sha256(config),
+                     "mediaType": OCI_MANIFEST}
+
+    # An artifact that refers to demo/single:1.0, pushed by digest only, with the fallback tag index.
+    empty = b"{}"
+    payload = b'{"sbom": "fixture"}'
+    reg.push_blob("demo/single", empty)
+    reg.push_blob("demo/single", payload)
+    artifact = {"schemaVersion": 2, "mediaType": OCI_MANIFEST, "artifactType": "application/vnd.example.sbom.v1+json",
+                "config": descriptor(OCI_EMPTY, empty),
+                "layers": [descriptor("application/vnd.example.sbom.v1+json", payload)],
+                "subject": descriptor(OCI_MANIFEST, data)}
+    artifact_bytes = compact(artifact)
+    artifact_digest = reg.push_manifest("demo/single", sha256(artifact_bytes), artifact_bytes, OCI_MANIFEST)
+    referrers = {"schemaVersion": 2, "mediaType": OCI_INDEX,
+                 "manifests": [descriptor(OCI_MANIFEST, artifact_bytes, artifactType=artifact["artifactType"])]}
+    reg.push_manifest("demo/single", "sha256-" + digest.split(":")[1], compact(referrers), OCI_INDEX)
+    out["artifact"] = {"ref": "demo/single@" + artifact_digest, "digest": artifact_digest, "subject": digest}
+
+    # The same image written with odd JSON: tabs, reversed keys, escaped unicode.
+    odd_manifest = {"layers": [descriptor(OCI_LAYER_GZIP, l.blob) for l in base],
+                    "config": descriptor(OCI_CONFIG, config), "mediaType": OCI_MANIFEST, "schemaVersion": 2,
+                    "annotations": {"note": "caf\u00e9 \u2603"}}
+    odd = json.dumps(odd_manifest, indent="\t", ensure_ascii=True).encode()
+    out["odd"] = {"ref": "demo/odd:1.0", "digest": None}
+    for blob in [config] + [l.blob for l in base]:
+        reg.push_blob("demo/odd", blob)
+    out["odd"]["digest"] = reg.push_manifest("demo/odd", "1.0", odd, OCI_MANIFEST)
+
+    large = Layer("data/large.bin", random.Random(1).randbytes(large_size), level=1)
+    data, digest, config = image(reg, "demo/large", "amd64", [large], tag="1.0")
+    out["large"] = {"ref": "demo/large:1.0", "digest": digest, "layerSize": len(large.blob)}
+
+    for i in range(catalog_repos):
+        image(reg, f"many/repo-{i:02d}", "amd64", base[:1], tag="v1")
+    tags = [f"v1.{i}" for i in range(12)] + ["latest", "v1.10-rc1", "v2.0"]
+    tagged, _, _ = image(reg, "tags/many", "amd64", base, tag=tags[0])
+    for t in tags[1:]:
+        reg.push_manifest("tags/many", t, tagged, OCI_MANIFEST)
+    out["tags"] = {"repo": "tags/many", "tags": tags}
+    out["catalogRepos"] = catalog_repos
+    return out
+
