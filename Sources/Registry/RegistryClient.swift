@@ -63,9 +63,9 @@ public final class RegistryClient: Sendable {
 
     /// Checks that `registry` answers the distribution API and that the credentials (if any) work.
     public func ping(_ registry: String) async throws(RegistryError) {
-        let host = host(registry)
-        _ = try await host.baseURL()
-        _ = try await host.authorization(scopes: [])
+        let what = "\(registry) with these credentials"
+        let response = try await send(registry, "GET", "/v2/", scopes: [], what: what)
+        guard response.status == 200 else { throw failure(response, registry: registry, what: what) }
     }
 
     // MARK: - Requests

@@ -11,6 +11,8 @@ public struct Rig: Sendable {
     /// The throw-away CA that signed the tls registry's certificate.
     public let caFile: String
     public let directory: String
+    /// The host the redirect registry sends blob GETs to.
+    public let blobHost: String
     /// What the fixture builder wrote, as it describes it (digests computed in Python).
     public let fixtures: [String: JSONValue]
 
@@ -56,7 +58,8 @@ public struct Rig: Sendable {
         var fixtures: [String: JSONValue] = [:]
         if case .object(let map)? = info["fixtures"] { fixtures = map }
         return Rig(registries: registries, user: string("user"), password: string("password"),
-                   refreshToken: string("refreshToken"), caFile: string("ca"), directory: string("dir"), fixtures: fixtures)
+                   refreshToken: string("refreshToken"), caFile: string("ca"), directory: string("dir"),
+                   blobHost: string("blobHost"), fixtures: fixtures)
     }
 
     /// The repository checkout this file is in.

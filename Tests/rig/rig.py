@@ -11,8 +11,11 @@ them all. Registries in the test profile:
   basic   htpasswd Basic auth over the source's storage
   token   token auth through tokenserver.py over the source's storage
   tls     HTTPS with a throw-away CA over the source's storage
+  redirect  htpasswd auth over the source's storage, answering blob GETs with 307 to another host
+            (a file server that records whether an Authorization header reached it)
 """
 import argparse
+import http.server
 import json
 import os
 import secrets
@@ -48,7 +51,8 @@ class Rig:
         self.processes = []
         self.info = {"dir": directory, "registries": {}}
 
-    def registry(self, name, storage, auth="", tls="", maxentries=None):
+    def registry(self, name, storage, auth="", tls="", extra="", maxentries=None):
+        """Starts docker-registry; `tls` goes under http:, `auth` and `extra` at the top level."""
         port = free_port()
         config = f"""version: 0.1
 log:
@@ -63,7 +67,7 @@ storage:
 http:
   addr: 127.0.0.1:{port}
   secret: {secrets.token_hex(16)}
-{tls}{auth}"""
+{tls}{auth}{extra}"""
         if maxentries:
             config += f"catalog:\n  maxentries: {maxentries}\n"
         path = os.path.join(self.dir, f"{name}.yml")
@@ -109,7 +113,8 @@ http:
         with open(f"{self.dir}/htpasswd", "wb") as f:
             f.write(out)
         self.info["user"], self.info["password"] = user, password
-        return f"auth:\n  htpasswd:\n    realm: regtui-test\n    path: {self.dir}/htpasswd\n"
+        self.htpasswd_auth = f"auth:\n  htpasswd:\n    realm: regtui-test\n    path: {self.dir}/htpasswd\n"
+        return self.htpasswd_auth
 
     def make_token_server(self):
         d = self.dir
@@ -136,6 +141,37 @@ http:
             self.registry("basic", source_storage, auth=self.make_htpasswd())
             self.registry("token", source_storage, auth=self.make_token_server())
             self.registry("tls", source_storage, tls=self.make_tls())
+            redirect = ("middleware:\n  storage:\n    - name: redirect\n      options:\n"
+                        f"        baseurl: {self.make_blob_host(source_storage)}\n")
+            self.registry("redirect", source_storage, auth=self.htpasswd_auth, extra=redirect)
+
+    def make_blob_host(self, storage):
+        """Serves the storage's files like a CDN would, and remembers the headers it was sent."""
+        seen = []
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=storage, **kwargs)
+
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                if self.path == "/seen":
+                    data = json.dumps(seen).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
+                seen.append({"path": self.path, "authorization": self.headers.get("Authorization") is not None})
+                super().do_GET()
+
+        port = free_port()
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        self.info["blobHost"] = f"127.0.0.1:{port}"
+        return f"http://127.0.0.1:{port}/"
 
     def stop(self):
         for proc in self.processes:

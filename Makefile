@@ -1,0 +1,22 @@
+# regtui: `make demo` to try it, `make test` to run every test.
+SWIFT ?= swift
+
+.PHONY: setup build demo test bench clean
+
+setup:
+	scripts/setup
+
+build: setup
+	$(SWIFT) build -c release
+
+demo: build
+	scripts/demo
+
+test: setup
+	$(SWIFT) test
+
+bench: build
+	bench/run
+
+clean:
+	rm -rf .build

@@ -1,0 +1,82 @@
+import Foundation
+import OCI
+import Testing
+
+@Suite struct ManifestTests {
+    static let config = "sha256:" + String(repeating: "a", count: 64)
+    static let layer = "sha256:" + String(repeating: "b", count: 64)
+
+    @Test func keepsRawBytesAndHashesThem() throws {
+        // Odd formatting on purpose: the digest is of these exact bytes, never a re-encoding.
+        let text = "{ \"schemaVersion\":2,\n\t\"mediaType\": \"application/vnd.oci.image.manifest.v1+json\", \"config\": {\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"\(Self.config)\",\"size\":7}, \"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar+zstd\",\"digest\":\"\(Self.layer)\",\"size\":100,\"x-unknown\":true}] , \"extra\":[1,2]}"
+        let bytes = Data(text.utf8)
+        let manifest = try Manifest(bytes: bytes)
+        #expect(manifest.bytes == bytes)
+        #expect(manifest.digest == Digest.of(bytes))
+        #expect(manifest.mediaType == .ociManifest)
+        #expect(manifest.image?.layers.first?.mediaType.compression == "zstd")
+        #expect(manifest.image?.blobs.count == 2)
+    }
+
+    @Test func infersTypeWhenTheDocumentOmitsIt() throws {
+        let index = try Manifest(bytes: Data("{\"schemaVersion\":2,\"manifests\":[]}".utf8))
+        #expect(index.mediaType == .ociIndex)
+        #expect(index.index != nil)
+        let declared = try Manifest(bytes: Data("{\"schemaVersion\":2,\"manifests\":[]}".utf8), declaredType: .dockerManifestList)
+        #expect(declared.mediaType == .dockerManifestList)
+    }
+
+    @Test func readsSchema1WithoutParsingIt() throws {
+        let bytes = Data("{\"schemaVersion\":1,\"name\":\"x\",\"tag\":\"1\",\"fsLayers\":[]}".utf8)
+        let manifest = try Manifest(bytes: bytes, declaredType: .dockerSchema1Signed)
+        #expect(manifest.content == .schema1)
+        #expect(manifest.mediaType.isSchema1)
+    }
+
+    @Test func keepsUnknownMediaTypesAsWritten() throws {
+        let bytes = Data("{\"schemaVersion\":2,\"mediaType\":\"application/x-custom\",\"config\":{\"mediaType\":\"a/b\",\"digest\":\"\(Self.config)\",\"size\":1},\"layers\":[]}".utf8)
+        let manifest = try Manifest(bytes: bytes)
+        #expect(manifest.mediaType.rawValue == "application/x-custom")
+        #expect(manifest.image?.config.mediaType.rawValue == "a/b")
+    }
+
+    @Test func refusesOversizeAndNonJSON() {
+        #expect { _ = try Manifest(bytes: Data(count: Manifest.maxSize + 1)) } throws: { "\($0)".contains("at most") }
+        #expect { _ = try Manifest(bytes: Data("not json".utf8)) } throws: { "\($0)".contains("not a JSON object") }
+        #expect {
+            _ = try Manifest(bytes: Data("{\"schemaVersion\":2,\"config\":{\"digest\":\"nope\"},\"layers\":[]}".utf8))
+        } throws: { "\($0)".contains("does not parse") }
+    }
+}
+
+@Suite struct PlatformTests {
+    @Test(arguments: [
+        ("linux/arm64/v8", "linux/arm64", true), ("linux/arm64", "linux/arm64/v8", true),
+        ("linux/aarch64", "linux/arm64", true), ("linux/x86_64", "linux/amd64", true),
+        ("linux/arm/v7", "linux/arm", true), ("linux/arm/v6", "linux/arm", false),
+        ("linux/armhf", "linux/arm/v7", true), ("linux/amd64", "linux/arm64", false),
+        ("windows/amd64", "linux/amd64", false), ("linux/amd64/v3", "linux/amd64", true),
+    ])
+    func matchesWithNormalisation(have: String, want: String, expected: Bool) throws {
+        #expect(try Platform(parsing: have).matches(Platform(parsing: want)) == expected)
+    }
+
+    @Test func rejectsMalformedPlatforms() {
+        #expect { _ = try Platform(parsing: "linux") } throws: { "\($0)".contains("os/architecture") }
+        #expect(throws: OCIError.self) { _ = try Platform(parsing: "linux//v7") }
+    }
+
+    @Test func indexPicksTheMatchingChild() throws {
+        let digest = "sha256:" + String(repeating: "c", count: 64)
+        let text = "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"\(digest)\",\"size\":1,\"platform\":{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}}]}"
+        let index = try #require(try Manifest(bytes: Data(text.utf8)).index)
+        #expect(index.descriptor(for: try Platform(parsing: "linux/arm64"))?.digest.description == digest)
+        #expect(index.descriptor(for: try Platform(parsing: "linux/amd64")) == nil)
+    }
+
+    @Test func formatsByteCounts() {
+        #expect(ByteCount.format(512) == "512 B")
+        #expect(ByteCount.format(1536) == "1.5 KiB")
+        #expect(ByteCount.format(3 << 30) == "3.0 GiB")
+    }
+}
