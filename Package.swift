@@ -20,8 +20,9 @@ let package = Package(
 
         .target(name: "OCI", dependencies: ["CCrypto"]),
         .target(name: "Registry", dependencies: ["OCI", "CCurl", "CShims"]),
+        .target(name: "Transfer", dependencies: ["OCI", "Registry"]),
         .executableTarget(name: "regtui",
-                          dependencies: ["OCI", "Registry"]),
+                          dependencies: ["OCI", "Registry", "Transfer"]),
 
         .target(name: "TestSupport", dependencies: ["OCI"], path: "Tests/TestSupport"),
         .testTarget(name: "OCITests", dependencies: ["OCI"]),

@@ -119,6 +119,12 @@ public struct ImageIndex: Hashable, Sendable, Codable {
     public var manifests: [Descriptor]
     public var subject: Descriptor?
     public var annotations: [String: String]?
+
+    public init(schemaVersion: Int = 2, mediaType: MediaType? = .ociIndex, manifests: [Descriptor]) {
+        self.schemaVersion = schemaVersion
+        self.mediaType = mediaType
+        self.manifests = manifests
+    }
 }
 
 /// The parsed view of a single-image manifest (OCI or Docker schema 2), or an artifact.

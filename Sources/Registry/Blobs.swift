@@ -40,17 +40,22 @@ extension RegistryClient {
     }
 
     /// Streams a blob's bytes into `sink`, starting at `offset` (a `Range` request when > 0).
-    /// Returns the response head: 200 for the whole blob, 206 when the range was honoured.
-    /// Nothing is verified here; the caller hashes what it receives.
-    public func fetchBlob(_ repository: Reference, digest: Digest, offset: Int64 = 0,
-                          into sink: any ByteSink) async throws(RegistryError) -> HTTPResponseHead {
+    /// `onHead` sees the response head before any byte reaches the sink: 200 for the whole blob,
+    /// 206 when the range was honoured. Returns the final head (a 416 means the range starts at the
+    /// end). Nothing is verified here; the caller hashes what it receives.
+    public func fetchBlob(_ repository: Reference, digest: Digest, offset: Int64 = 0, into sink: any ByteSink,
+                          onHead: @escaping @Sendable (HTTPResponseHead) -> Void = { _ in }) async throws(RegistryError) -> HTTPResponseHead {
         let what = "blob \(digest) in \(repository.name)"
         var headers: HTTPHeaders = [:]
         if offset > 0 { headers.set("Range", "bytes=\(offset)-") }
         let response = try await send(repository.registry, "GET", "/v2/\(repository.repository)/blobs/\(digest)",
                                       headers: headers, scopes: [Self.pullScope(repository)],
-                                      sink: { head in head.status == 200 || head.status == 206 ? sink : nil }, what: what)
-        guard response.status == 200 || response.status == 206 else {
+                                      sink: { head in
+                                          guard head.status == 200 || head.status == 206 else { return nil }
+                                          onHead(head)
+                                          return sink
+                                      }, what: what)
+        guard response.status == 200 || response.status == 206 || (response.status == 416 && offset > 0) else {
             throw failure(response, registry: repository.registry, what: what)
         }
         return response.head

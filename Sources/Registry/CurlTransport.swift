@@ -43,7 +43,10 @@ public final class CurlTransport: Transport {
     public let stallTimeout: Int
     private let tlsForHost: @Sendable (String) -> TLSSettings
     private let pool = Mutex<[HandleBox]>([])
+    /// HTTP exchanges completed, per host.
     public let counter = RequestCounter()
+    /// With `REGTUI_TRACE` set, each request line (never its headers) goes to stderr.
+    private let trace = ProcessInfo.processInfo.environment["REGTUI_TRACE"] != nil
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
 
@@ -65,9 +68,13 @@ public final class CurlTransport: Transport {
         let handle = takeHandle()
         let outcome: Result<HTTPResponse, TransportError> = await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
+                // A thread of its own: transfers block (on the network, or on a pipe feeding another
+                // transfer), and a bounded pool such as Dispatch's would starve them into deadlock.
+                let thread = Thread {
                     continuation.resume(returning: self.perform(request, context: context, handle: handle))
                 }
+                thread.stackSize = 512 << 10
+                thread.start()
             }
         } onCancel: {
             context.cancel()
@@ -91,7 +98,7 @@ public final class CurlTransport: Transport {
         curl_easy_reset(handle)
         let url = request.url.absoluteString
         let hostKey = request.url.port.map { "\(request.url.host ?? ""):\($0)" } ?? (request.url.host ?? "")
-        counter.record(host: hostKey)
+        if trace { FileHandle.standardError.write(Data("regtui: \(request.method) \(url)\n".utf8)) }
 
         var headerList: UnsafeMutablePointer<curl_slist>?
         for (name, value) in request.headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
@@ -149,6 +156,7 @@ public final class CurlTransport: Transport {
         }
         var status = 0
         regtui_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        counter.record(host: hostKey)
         return .success(HTTPResponse(status: status, headers: context.headers, body: context.buffered, url: request.url))
     }
 

@@ -132,4 +132,6 @@ public protocol Transport: Sendable {
     /// Sends `request`. When `sink` returns a sink for the response head, the body streams there;
     /// otherwise it is buffered into the response (up to `request.maxBufferedBody`).
     func send(_ request: HTTPRequest, sink: SinkSelector?) async throws(TransportError) -> HTTPResponse
+    /// Requests sent so far, per host.
+    var counter: RequestCounter { get }
 }

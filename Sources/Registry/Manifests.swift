@@ -95,6 +95,14 @@ extension RegistryClient {
         }
     }
 
+    /// Whether the registry implements the OCI referrers API (and so indexes referrers itself).
+    public func hasReferrersAPI(_ repository: Reference, probe digest: Digest) async throws(RegistryError) -> Bool {
+        let response = try await send(repository.registry, "GET", "/v2/\(repository.repository)/referrers/\(digest)",
+                                      headers: ["Accept": MediaType.ociIndex.rawValue], scopes: [Self.pullScope(repository)],
+                                      maxBufferedBody: Manifest.maxSize, what: "referrers API of \(repository.name)")
+        return response.status == 200 && Self.contentType(response.head) == .ociIndex
+    }
+
     /// The fallback tag that holds the referrers index of `digest`: `sha256-<hex>`.
     public static func referrersTag(for digest: Digest) -> String { "\(digest.algorithm.rawValue)-\(digest.hex)" }
 

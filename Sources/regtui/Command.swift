@@ -68,6 +68,9 @@ struct Output: Sendable {
     /// An error message: `regtui: error: …`.
     func error(_ text: String) { note("regtui: error: \(text)") }
 
+    /// Text written as is (control sequences of our own, such as progress repaints).
+    func raw(_ text: String, to descriptor: Int32) { Self.write(Data(text.utf8), to: descriptor) }
+
     /// Writes all of `data`. When the reader has gone (`regtui catalog … | head`), the process
     /// ends the way Unix tools do, by SIGPIPE.
     private static func write(_ data: Data, to descriptor: Int32) {
@@ -85,6 +88,12 @@ struct Output: Sendable {
             }
         }
     }
+}
+
+/// Seconds elapsed since `start`.
+func seconds(since start: ContinuousClock.Instant) -> Double {
+    let elapsed = start.duration(to: .now).components
+    return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
 }
 
 /// Registry text made safe for a terminal.

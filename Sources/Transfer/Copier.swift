@@ -1,0 +1,359 @@
+import Foundation
+import OCI
+import Registry
+import Synchronization
+
+/// How a copy behaves.
+public struct CopyOptions: Sendable {
+    /// Copy only these platforms of an index (empty: everything).
+    public var platforms: [Platform]
+    /// Also copy the artifacts that refer to the image (signatures, SBOMs, attestations).
+    public var referrers: Bool
+    /// Blobs moved at once.
+    public var jobs: Int
+    /// Attempts per blob for transient failures (dropped connections, stale upload sessions).
+    public var attempts: Int
+
+    /// The default number of parallel blob transfers, chosen by measurement (see bench/copy).
+    public static let defaultJobs = 4
+
+    public init(platforms: [Platform] = [], referrers: Bool = false, jobs: Int = CopyOptions.defaultJobs, attempts: Int = 3) {
+        self.platforms = platforms
+        self.referrers = referrers
+        self.jobs = max(1, jobs)
+        self.attempts = max(1, attempts)
+    }
+}
+
+/// What one copy did.
+public struct CopyResult: Sendable, Codable {
+    public var source: String
+    public var destination: String
+    /// The digest the source reference resolved to.
+    public var sourceDigest: Digest
+    /// The digest now at the destination (equal to `sourceDigest` unless platforms were filtered).
+    public var digest: Digest
+    public var digestPreserved: Bool { digest == sourceDigest }
+    public var alreadyPresent = false
+    public var manifestsPushed = 0
+    public var blobsUploaded = 0
+    public var blobsMounted = 0
+    public var blobsSkipped = 0
+    public var bytesUploaded: Int64 = 0
+    public var referrersCopied = 0
+
+    enum CodingKeys: String, CodingKey {
+        case source, destination, sourceDigest, digest, digestPreserved, alreadyPresent, manifestsPushed, blobsUploaded,
+             blobsMounted, blobsSkipped, bytesUploaded, referrersCopied
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(source, forKey: .source)
+        try container.encode(destination, forKey: .destination)
+        try container.encode(sourceDigest, forKey: .sourceDigest)
+        try container.encode(digest, forKey: .digest)
+        try container.encode(digestPreserved, forKey: .digestPreserved)
+        try container.encode(alreadyPresent, forKey: .alreadyPresent)
+        try container.encode(manifestsPushed, forKey: .manifestsPushed)
+        try container.encode(blobsUploaded, forKey: .blobsUploaded)
+        try container.encode(blobsMounted, forKey: .blobsMounted)
+        try container.encode(blobsSkipped, forKey: .blobsSkipped)
+        try container.encode(bytesUploaded, forKey: .bytesUploaded)
+        try container.encode(referrersCopied, forKey: .referrersCopied)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        source = try container.decode(String.self, forKey: .source)
+        destination = try container.decode(String.self, forKey: .destination)
+        sourceDigest = try container.decode(Digest.self, forKey: .sourceDigest)
+        digest = try container.decode(Digest.self, forKey: .digest)
+    }
+
+    init(source: Reference, destination: Reference, sourceDigest: Digest, digest: Digest) {
+        self.source = source.description
+        self.destination = destination.description
+        self.sourceDigest = sourceDigest
+        self.digest = digest
+    }
+}
+
+/// Copies images between repositories and registries, byte for byte, so every digest is kept.
+///
+/// Order: blobs, then child manifests by digest, then the top manifest by digest, then the tag —
+/// so a failure at any point leaves the destination tag as it was. Every blob is hashed on the
+/// way and a mismatch aborts its upload. Blobs already at the destination are skipped, blobs in
+/// another repository of the same registry are mounted, and a blob shared by several manifests
+/// (or several copies run by one `Copier`) moves once.
+public final class Copier: Sendable {
+    public let client: RegistryClient
+    public let options: CopyOptions
+    let observer: TransferObserver
+    let ledger = BlobLedger()
+    let limiter: Limiter
+
+    public init(client: RegistryClient, options: CopyOptions = CopyOptions(), observer: @escaping TransferObserver = { _ in }) {
+        self.client = client
+        self.options = options
+        self.observer = observer
+        self.limiter = Limiter(limit: options.jobs)
+    }
+
+    /// Copies what `source` names to `destination`. A destination without tag or digest takes
+    /// the source's tag; one with a digest only is written by digest, untagged.
+    public func copy(from source: Reference, to destination: Reference) async throws(RegistryError) -> CopyResult {
+        let top = try await client.manifest(source)
+        let root = try await selectPlatforms(top, source: source)
+        var result = CopyResult(source: source, destination: destination, sourceDigest: top.digest, digest: root.digest)
+        let counters = Counters()
+
+        if try await client.manifestDescriptor(destination.with(tag: nil, digest: root.digest)) != nil {
+            observer(.alreadyPresent(root.digest))
+            result.alreadyPresent = true
+        } else {
+            try await transferTree(root, from: source, to: destination, counters: counters)
+        }
+        if let tag = destination.tag {
+            try await client.putManifest(root, to: destination.with(tag: tag))
+            observer(.tagged(destination.with(tag: tag), root.digest))
+        }
+        if options.referrers {
+            result.referrersCopied = try await copyReferrers(of: root.digest, from: source, to: destination, counters: counters)
+        }
+        counters.fill(&result)
+        return result
+    }
+
+    /// Copies every tag of `source` into `destination`, sharing blob work across tags.
+    public func copyAllTags(from source: Reference, to destination: Reference,
+                            onResult: @escaping @Sendable (Result<CopyResult, RegistryError>) -> Void = { _ in }) async throws(RegistryError) -> [CopyResult] {
+        let tags = try await client.tags(source)
+        let tagLimiter = Limiter(limit: options.jobs)
+        do {
+            return try await withThrowingTaskGroup(of: CopyResult.self) { group in
+                for tag in tags {
+                    group.addTask {
+                        try await tagLimiter.run {
+                            do throws(RegistryError) {
+                                let result = try await self.copy(from: source.with(tag: tag), to: destination.with(tag: tag))
+                                onResult(.success(result))
+                                return result
+                            } catch {
+                                onResult(.failure(error))
+                                throw error
+                            }
+                        }
+                    }
+                }
+                var results: [CopyResult] = []
+                for try await result in group { results.append(result) }
+                return results.sorted { $0.source < $1.source }
+            }
+        } catch {
+            throw error as? RegistryError ?? .cancelled
+        }
+    }
+
+    // MARK: - Planning
+
+    /// With `--platform`: the one matching child manifest (its digest kept), or a new index of
+    /// the matching children (a new digest) — saying so either way.
+    private func selectPlatforms(_ top: Manifest, source: Reference) async throws(RegistryError) -> Manifest {
+        guard !options.platforms.isEmpty else { return top }
+        guard let index = top.index else {
+            observer(.notice("\(source) is a single-platform manifest; --platform has nothing to select"))
+            return top
+        }
+        let chosen = index.manifests.filter { descriptor in
+            guard let platform = descriptor.platform else { return false }
+            return options.platforms.contains { platform.matches($0) }
+        }
+        guard !chosen.isEmpty else {
+            let offered = index.platforms.map(\.description).joined(separator: ", ")
+            throw .notFound(what: "platform \(options.platforms.map(\.description).joined(separator: ", ")) in \(source) (it offers: \(offered))", details: [])
+        }
+        if chosen.count == 1 {
+            let child = try await client.manifest(source.with(tag: nil, digest: chosen[0].digest))
+            observer(.notice("copying only \(chosen[0].platform!): the destination gets that platform's manifest \(child.digest); the index digest \(top.digest) cannot be kept"))
+            return child
+        }
+        guard var object = (try? JSONSerialization.jsonObject(with: top.bytes)) as? [String: Any],
+              let entries = object["manifests"] as? [[String: Any]] else {
+            throw .badResponse(what: "index \(source)", reason: "cannot read its manifests list")
+        }
+        let keep = Set(chosen.map(\.digest.description))
+        object["manifests"] = entries.filter { keep.contains($0["digest"] as? String ?? "") }
+        let bytes = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let filtered: Manifest
+        do { filtered = try Manifest(bytes: bytes, declaredType: top.mediaType) } catch {
+            throw .badResponse(what: "index \(source)", reason: error.description)
+        }
+        observer(.notice("copying \(chosen.count) of \(index.manifests.count) platforms: the destination gets a new index \(filtered.digest); the source index digest \(top.digest) cannot be kept"))
+        return filtered
+    }
+
+    /// Every manifest below `root` (children before parents) and every blob, each once.
+    private func plan(_ root: Manifest, from source: Reference) async throws(RegistryError) -> (manifests: [Manifest], blobs: [Descriptor]) {
+        var manifests: [Manifest] = []
+        var blobs: [Descriptor] = []
+        var seenBlobs = Set<Digest>()
+        var seenManifests = Set<Digest>()
+        func visit(_ manifest: Manifest) async throws(RegistryError) {
+            guard seenManifests.insert(manifest.digest).inserted else { return }
+            switch manifest.content {
+            case .index(let index):
+                let children = try await fetchAll(index.manifests.filter { $0.mediaType.isManifest || $0.mediaType.rawValue.isEmpty },
+                                                  from: source)
+                for child in children { try await visit(child) }
+            case .image(let image):
+                for blob in image.blobs where seenBlobs.insert(blob.digest).inserted { blobs.append(blob) }
+            case .schema1:
+                throw .badResponse(what: "\(source)", reason: "Docker schema 1 manifests are read-only in regtui; convert the image with its original tool")
+            }
+            manifests.append(manifest)
+        }
+        try await visit(root)
+        return (manifests, blobs)
+    }
+
+    private func fetchAll(_ descriptors: [Descriptor], from source: Reference) async throws(RegistryError) -> [Manifest] {
+        do {
+            return try await withThrowingTaskGroup(of: (Int, Manifest).self) { group in
+                for (position, descriptor) in descriptors.enumerated() {
+                    group.addTask { (position, try await self.client.manifest(source.with(tag: nil, digest: descriptor.digest))) }
+                }
+                var found: [(Int, Manifest)] = []
+                for try await item in group { found.append(item) }
+                return found.sorted { $0.0 < $1.0 }.map(\.1)
+            }
+        } catch {
+            throw error as? RegistryError ?? .cancelled
+        }
+    }
+
+    // MARK: - Executing
+
+    /// Blobs (in parallel), then manifests by digest, children first.
+    private func transferTree(_ root: Manifest, from source: Reference, to destination: Reference,
+                              counters: Counters) async throws(RegistryError) {
+        let (manifests, blobs) = try await plan(root, from: source)
+        observer(.planned(source: source, manifests: manifests.count, blobs: blobs.count, bytes: blobs.reduce(0) { $0 + $1.size }))
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for blob in blobs {
+                    group.addTask {
+                        let (outcome, first) = try await self.ledger.outcome(for: blob.digest, in: destination) {
+                            try await self.limiter.run { try await self.moveBlob(blob, from: source, to: destination) }
+                        }
+                        counters.record(first ? outcome : .skipped, size: blob.size)
+                    }
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            throw error as? RegistryError ?? .cancelled
+        }
+        for manifest in manifests {
+            try await client.putManifest(manifest, to: destination.with(tag: nil, digest: manifest.digest))
+            counters.recordManifest()
+            observer(.manifestPushed(manifest.descriptor))
+        }
+    }
+
+    /// Copies the artifacts whose subject is `digest`, and keeps the destination's fallback tag
+    /// index (`sha256-HEX`) listing them when it lacks the referrers API.
+    private func copyReferrers(of digest: Digest, from source: Reference, to destination: Reference,
+                               counters: Counters) async throws(RegistryError) -> Int {
+        let referrers = try await client.referrers(source, of: digest)
+        guard !referrers.isEmpty else { return 0 }
+        for referrer in referrers {
+            let artifact = try await client.manifest(source.with(tag: nil, digest: referrer.digest))
+            if try await client.manifestDescriptor(destination.with(tag: nil, digest: artifact.digest)) == nil {
+                try await transferTree(artifact, from: source, to: destination, counters: counters)
+            }
+        }
+        if try await client.hasReferrersAPI(destination, probe: digest) { return referrers.count }
+        let tag = RegistryClient.referrersTag(for: digest)
+        var existing: Manifest?
+        do { existing = try await client.manifest(destination.with(tag: tag)) } catch {
+            guard case .notFound = error else { throw error }
+        }
+        let listed = Set(existing?.index?.manifests.map(\.digest) ?? [])
+        let missing = referrers.filter { !listed.contains($0.digest) }
+        guard !missing.isEmpty else { return referrers.count }
+        let sourceIndex = try? await client.manifest(source.with(tag: tag))
+        let index: Manifest
+        if existing == nil, let sourceIndex, Set(sourceIndex.index?.manifests.map(\.digest) ?? []) == Set(referrers.map(\.digest)) {
+            index = sourceIndex
+        } else {
+            let all = (existing?.index?.manifests ?? []) + missing
+            let value = ImageIndex(manifests: all)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.withoutEscapingSlashes]
+            do { index = try Manifest(bytes: try encoder.encode(value), declaredType: .ociIndex) } catch {
+                throw .badResponse(what: "referrers index for \(digest)", reason: "\(error)")
+            }
+        }
+        try await client.putManifest(index, to: destination.with(tag: tag))
+        return referrers.count
+    }
+}
+
+/// Tallies of one copy, safe to update from the blob tasks.
+final class Counters: Sendable {
+    private struct Tally {
+        var uploaded = 0, mounted = 0, skipped = 0, manifests = 0
+        var bytes: Int64 = 0
+    }
+    private let tally = Mutex(Tally())
+
+    func record(_ outcome: BlobOutcome, size: Int64) {
+        tally.withLock { tally in
+            switch outcome {
+            case .uploaded: tally.uploaded += 1; tally.bytes += size
+            case .mounted: tally.mounted += 1
+            case .skipped: tally.skipped += 1
+            }
+        }
+    }
+
+    func recordManifest() { tally.withLock { $0.manifests += 1 } }
+
+    func fill(_ result: inout CopyResult) {
+        tally.withLock { tally in
+            result.blobsUploaded = tally.uploaded
+            result.blobsMounted = tally.mounted
+            result.blobsSkipped = tally.skipped
+            result.bytesUploaded = tally.bytes
+            result.manifestsPushed = tally.manifests
+        }
+    }
+}
+
+/// Remembers every blob a `Copier` has moved or is moving, per destination repository, so each
+/// moves once however many manifests or tags share it.
+actor BlobLedger {
+    private var entries: [String: Task<BlobOutcome, any Error>] = [:]
+
+    /// The outcome for the blob, running `move` only if nobody has; `first` tells whether this
+    /// call did the work.
+    func outcome(for digest: Digest, in destination: Reference,
+                 move: @escaping @Sendable () async throws -> BlobOutcome) async throws -> (BlobOutcome, first: Bool) {
+        let key = "\(destination.name)@\(digest)"
+        if let task = entries[key] { return (try await Self.value(of: task), false) }
+        let task = Task { try await move() }
+        entries[key] = task
+        do {
+            return (try await Self.value(of: task), true)
+        } catch {
+            entries[key] = nil
+            throw error
+        }
+    }
+
+    /// Waits for `task`, cancelling it when the waiter is cancelled (it does not inherit that).
+    private static func value(of task: Task<BlobOutcome, any Error>) async throws -> BlobOutcome {
+        try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+    }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import OCI
+import Registry
+import Transfer
+
+/// `regtui copy SOURCE DESTINATION`: byte-exact copy that keeps every digest.
+struct CopyCommand: Command {
+    static let name = "copy"
+    static let summary = "copy an image to another registry or repository, keeping its digest"
+    static let help = """
+    Usage: regtui copy SOURCE DESTINATION [--platform P]… [--referrers] [--all-tags] [--jobs N] [--json]
+
+    Copies the manifest or index SOURCE names, with everything below it, byte for byte, so the
+    digest at DESTINATION equals the source's. Only what DESTINATION lacks is transferred (blobs
+    within one registry are mounted, not uploaded); every blob is checked against its digest on
+    the way; the tag is written last, so a failed copy never moves it. DESTINATION without a tag
+    takes SOURCE's tag. Ctrl-C cancels: open uploads are abandoned and no tag is written.
+      --platform P   copy only this platform of an index (repeatable); the destination then gets
+                     that platform's manifest (or a new index), so the index digest changes
+      --referrers    also copy artifacts whose subject is the image (signatures, SBOMs)
+      --all-tags     SOURCE and DESTINATION are repositories: copy every tag
+      --jobs N       blobs moved at once (default \(CopyOptions.defaultJobs))
+      --json         print a JSON summary: digests, blobs uploaded/mounted/skipped, bytes,
+                     requests made and seconds
+    """
+    let source: Reference
+    let destination: Reference
+    let allTags: Bool
+    let options: CopyOptions
+
+    init(arguments: inout Arguments) throws(UsageError) {
+        let platforms = try parsePlatforms(arguments.options("--platform"))
+        let referrers = arguments.flag("--referrers")
+        allTags = arguments.flag("--all-tags")
+        let jobsText = try arguments.option("--jobs", "-j")
+        var jobs = CopyOptions.defaultJobs
+        if let jobsText {
+            guard let value = Int(jobsText), (1...64).contains(value) else { throw UsageError("--jobs takes a number from 1 to 64") }
+            jobs = value
+        }
+        options = CopyOptions(platforms: platforms, referrers: referrers, jobs: jobs)
+        let sourceText = try arguments.operand("SOURCE")
+        let destinationText = try arguments.operand("DESTINATION")
+        if allTags {
+            do {
+                source = try Reference(parsingRepository: sourceText)
+                destination = try Reference(parsingRepository: destinationText)
+            } catch {
+                throw UsageError("with --all-tags, SOURCE and DESTINATION are repositories without tag or digest: \(error.description)")
+            }
+            return
+        }
+        source = try parseReference(sourceText)
+        if let repository = try? Reference(parsingRepository: destinationText) {
+            destination = repository.with(tag: source.tag, digest: source.tag == nil ? source.digest : nil)
+        } else {
+            destination = try parseReference(destinationText)
+        }
+    }
+
+    func run(_ context: Context) async throws -> Int32 {
+        let progress = CopyProgress(live: context.output.stderrIsTerminal && !context.json, quiet: context.json)
+        let copier = Copier(client: context.client, options: options) { progress.handle($0) }
+        let started = ContinuousClock.now
+        let work = Task { () throws(RegistryError) -> [CopyResult] in
+            if allTags {
+                return try await copier.copyAllTags(from: source, to: destination)
+            }
+            return [try await copier.copy(from: source, to: destination)]
+        }
+        let interrupt = Interrupt { work.cancel() }
+        defer { interrupt.stop() }
+        let results: [CopyResult]
+        do {
+            results = try await work.value
+        } catch {
+            progress.finish()
+            if case .cancelled = error as? RegistryError ?? .cancelled, interrupt.fired {
+                context.output.error("copy cancelled: open uploads were abandoned and no tag was written")
+                return 130
+            }
+            throw error
+        }
+        progress.finish()
+        let elapsed = seconds(since: started)
+        let requests = context.client.transport.counter.count(host: destination.registry)
+        if context.json {
+            context.output.json(Summary(results: results, requests: requests, seconds: elapsed, allTags: allTags))
+        } else {
+            for result in results { context.output.line(Self.describe(result)) }
+            let bytes = results.reduce(0) { $0 + $1.bytesUploaded }
+            context.output.note(String(format: "%@ uploaded, %d requests to %@, %.2f s", ByteCount.format(bytes), requests,
+                                       destination.registry, elapsed))
+        }
+        return ExitStatus.success
+    }
+
+    static func describe(_ result: CopyResult) -> String {
+        let kept = result.digestPreserved ? "digest preserved" : "digest changed (platforms were selected)"
+        let blobs = "\(result.blobsUploaded) uploaded, \(result.blobsMounted) mounted, \(result.blobsSkipped) skipped"
+        return "\(safe(result.destination)) \(result.digest)  \(kept); blobs: \(blobs)"
+    }
+
+    /// The `--json` output.
+    struct Summary: Encodable {
+        var results: [CopyResult]
+        var requests: Int
+        var seconds: Double
+        var allTags: Bool
+
+        func encode(to encoder: any Encoder) throws {
+            if !allTags, let result = results.first {
+                try Flat(result: result, requests: requests, seconds: seconds).encode(to: encoder)
+                return
+            }
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(results.map { Flat(result: $0, requests: nil, seconds: nil) }, forKey: .init("copies"))
+            try container.encode(requests, forKey: .init("requests"))
+            try container.encode(seconds, forKey: .init("seconds"))
+            try container.encode(results.reduce(0) { $0 + $1.bytesUploaded }, forKey: .init("bytesUploaded"))
+        }
+
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(_ value: String) { stringValue = value }
+            init?(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        struct Flat: Encodable {
+            var result: CopyResult
+            var requests: Int?
+            var seconds: Double?
+
+            func encode(to encoder: any Encoder) throws {
+                try result.encode(to: encoder)
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encodeIfPresent(requests, forKey: .init("requests"))
+                try container.encodeIfPresent(seconds, forKey: .init("seconds"))
+            }
+        }
+    }
+}
+
+/// Turns Ctrl-C into a call of `action` instead of killing the process, while it is installed.
+final class Interrupt: @unchecked Sendable {
+    private let source: DispatchSourceSignal
+    private let lock = NSLock()
+    private var didFire = false
+
+    init(action: @escaping @Sendable () -> Void) {
+        signal(SIGINT, SIG_IGN)
+        source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        source.setEventHandler { [unowned self] in
+            lock.withLock { didFire = true }
+            action()
+        }
+        source.resume()
+    }
+
+    /// Whether Ctrl-C was pressed.
+    var fired: Bool { lock.withLock { didFire } }
+
+    func stop() {
+        source.cancel()
+        signal(SIGINT, SIG_DFL)
+    }
+}
