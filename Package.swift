@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["OCI"], path: "Tests/TestSupport"),
         .testTarget(name: "OCITests", dependencies: ["OCI"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "OCI", "TestSupport"]),
+        .testTarget(name: "TransferTests", dependencies: ["Transfer", "Registry", "OCI", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OCI", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

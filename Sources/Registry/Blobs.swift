@@ -81,6 +81,21 @@ extension RegistryClient {
         return .upload(UploadSession(location: location, minimumChunk: minimum))
     }
 
+    /// Uploads a whole blob in one request (`POST ?digest=` with the bytes). A registry that
+    /// does not take monolithic POSTs opens a session instead, and the bytes follow in a `PUT`.
+    public func uploadMonolithic(_ repository: Reference, digest: Digest, bytes: Data) async throws(RegistryError) {
+        let what = "upload of blob \(digest) to \(repository.name)"
+        let response = try await send(repository.registry, "POST", "/v2/\(repository.repository)/blobs/uploads/?digest=\(digest)",
+                                      headers: ["Content-Type": "application/octet-stream"], body: .bytes(bytes),
+                                      scopes: [Self.pushScope(repository)], what: what)
+        if response.status == 201 { return }
+        guard response.status == 202, let location = response.headers["Location"] else {
+            throw failure(response, registry: repository.registry, what: what)
+        }
+        try await finishUpload(repository, session: UploadSession(location: location, minimumChunk: nil), digest: digest,
+                               body: .bytes(bytes))
+    }
+
     /// Sends a whole blob in one `PUT` and closes the session.
     public func finishUpload(_ repository: Reference, session: UploadSession, digest: Digest,
                              body: RequestBody) async throws(RegistryError) {

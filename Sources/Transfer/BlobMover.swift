@@ -3,13 +3,12 @@ import OCI
 import Registry
 
 extension Copier {
-    /// Moves one blob: skipped when the destination has it, mounted within one registry,
-    /// else streamed from the source GET into the destination upload with its digest checked.
-    /// Transient failures restart the blob (resuming the download where the registry allows);
-    /// a digest or size mismatch never does.
+    /// Moves one blob: skipped when the destination has it, mounted within one registry, else
+    /// uploaded with its digest checked (small blobs from memory in one request, large ones
+    /// streamed). Transient failures restart the blob; a digest or size mismatch never does.
     func moveBlob(_ blob: Descriptor, from source: Reference, to destination: Reference) async throws(RegistryError) -> BlobOutcome {
         observer(.blobStarted(blob))
-        var session: UploadSession
+        var session: UploadSession?
         if source.registry == destination.registry && source.repository != destination.repository {
             switch try await client.startUpload(destination, mount: blob.digest, from: source) {
             case .mounted:
@@ -18,29 +17,106 @@ extension Copier {
             case .upload(let opened):
                 session = opened
             }
-        } else {
-            if try await client.blobSize(destination, digest: blob.digest) != nil {
-                observer(.blobFinished(blob, .skipped))
-                return .skipped
-            }
-            session = try await Self.openSession(client, destination)
+        } else if try await client.blobSize(destination, digest: blob.digest) != nil {
+            observer(.blobFinished(blob, .skipped))
+            return .skipped
         }
         var attempt = 1
         while true {
-            do {
-                try await upload(blob, from: source, to: destination, session: session)
+            do throws(RegistryError) {
+                if blob.size <= Self.inMemoryLimit {
+                    try await uploadFromMemory(blob, from: source, to: destination, session: session)
+                } else {
+                    let opened: UploadSession
+                    if let session { opened = session } else { opened = try await Self.openSession(client, destination) }
+                    session = nil
+                    try await uploadStreaming(blob, from: source, to: destination, session: opened)
+                }
                 observer(.blobFinished(blob, .uploaded))
                 return .uploaded
             } catch {
-                let stale = session
-                let client = self.client
-                await Task { await client.cancelUpload(destination, session: stale) }.value
+                if let unused = session { await abandon(unused, in: destination) }
+                session = nil
                 guard attempt < options.attempts, Self.isTransient(error), !Task.isCancelled else { throw error }
                 attempt += 1
                 try await Task.sleep(milliseconds: 200 * attempt)
-                session = try await Self.openSession(client, destination)
             }
         }
+    }
+
+    /// Blobs up to this size are downloaded and verified in memory, then uploaded in one request.
+    static let inMemoryLimit: Int64 = 4 << 20
+
+    /// Downloads the blob into memory (checked against its digest), then uploads it with one
+    /// `POST ?digest=` (or `PUT` to a session already open). Nothing reaches the destination
+    /// unless it is verified.
+    private func uploadFromMemory(_ blob: Descriptor, from source: Reference, to destination: Reference,
+                                  session: UploadSession?) async throws(RegistryError) {
+        let bytes = try await client.blobData(source, digest: blob.digest, limit: Int(Self.inMemoryLimit))
+        guard Int64(bytes.count) == blob.size else {
+            throw .sizeMismatch(what: "blob \(blob.digest) from the source", expected: blob.size, actual: Int64(bytes.count))
+        }
+        observer(.blobProgress(blob.digest, bytes: blob.size))
+        if let session {
+            try await client.finishUpload(destination, session: session, digest: blob.digest, body: .bytes(bytes))
+        } else {
+            try await client.uploadMonolithic(destination, digest: blob.digest, bytes: bytes)
+        }
+    }
+
+    /// Streams the blob: the source GET feeds a pipe that one streamed `PATCH` drains; once the
+    /// digest is verified, `PUT ?digest=` commits it. On any failure the PATCH body ends cleanly
+    /// and the session is deleted, so no partial upload is left open.
+    private func uploadStreaming(_ blob: Descriptor, from source: Reference, to destination: Reference,
+                                 session: UploadSession) async throws(RegistryError) {
+        let observer = self.observer
+        let pipe = BytePipe(expected: blob) { bytes in observer(.blobProgress(blob.digest, bytes: bytes)) }
+        let client = self.client
+        // Not a child task: cancelling the copy must end the body cleanly, not abort it.
+        let patch = Task { () throws -> UploadSession in
+            do throws(RegistryError) {
+                return try await client.uploadChunk(destination, session: session, offset: 0, length: nil,
+                                                    body: .stream(pipe, length: nil), digest: blob.digest)
+            } catch {
+                pipe.fail(error)
+                throw error
+            }
+        }
+        var failure: RegistryError?
+        do {
+            try await withTaskCancellationHandler {
+                try await download(blob, from: source, into: pipe)
+            } onCancel: {
+                pipe.fail(RegistryError.cancelled)
+            }
+            try pipe.finishDownload()
+        } catch {
+            failure = error as? RegistryError ?? .cancelled
+            pipe.fail(failure!)
+        }
+        let committed: UploadSession
+        switch await patch.result {
+        case .success(let after):
+            if let failure {
+                await abandon(after, in: destination)
+                throw failure
+            }
+            committed = after
+        case .failure(let error):
+            throw failure ?? error as? RegistryError ?? .cancelled
+        }
+        do throws(RegistryError) {
+            try await client.finishUpload(destination, session: committed, digest: blob.digest, body: .none)
+        } catch {
+            await abandon(committed, in: destination)
+            throw error
+        }
+    }
+
+    /// Deletes an upload session, even while the copy is being cancelled.
+    private func abandon(_ session: UploadSession, in destination: Reference) async {
+        let client = self.client
+        await Task { await client.cancelUpload(destination, session: session) }.value
     }
 
     private static func openSession(_ client: RegistryClient, _ destination: Reference) async throws(RegistryError) -> UploadSession {
@@ -48,36 +124,6 @@ extension Copier {
             throw .badResponse(what: "upload to \(destination.name)", reason: "the registry mounted a blob it was not asked to mount")
         }
         return session
-    }
-
-    /// One attempt: the download feeds a pipe that the upload drains, concurrently.
-    private func upload(_ blob: Descriptor, from source: Reference, to destination: Reference,
-                        session: UploadSession) async throws(RegistryError) {
-        let observer = self.observer
-        let pipe = BytePipe(expected: blob) { bytes in observer(.blobProgress(blob.digest, bytes: bytes)) }
-        let client = self.client
-        async let uploaded: RegistryError? = {
-            do throws(RegistryError) {
-                try await client.finishUpload(destination, session: session, digest: blob.digest,
-                                              body: .stream(pipe, length: blob.size))
-                return nil
-            } catch {
-                pipe.fail(error)
-                return error
-            }
-        }()
-        let downloaded: RegistryError?
-        do throws(RegistryError) {
-            try await download(blob, from: source, into: pipe)
-            try pipe.finishDownload()
-            downloaded = nil
-        } catch {
-            pipe.fail(error)
-            downloaded = error
-        }
-        let uploadError = await uploaded
-        // The download's error is the cause when both failed (the upload only saw the pipe close).
-        if let error = downloaded ?? uploadError { throw error }
     }
 
     /// Streams the blob into `pipe`, resuming a dropped download with `Range` when the registry

@@ -5,9 +5,10 @@ import Synchronization
 
 /// Streams one blob from a download into an upload with bounded memory. The download side writes
 /// (as a `ByteSink`), the upload side reads (as a `ByteSource`); each blocks while the buffer is
-/// full or empty. Every byte written is hashed and counted, and the last byte is held back from
-/// the upload until the writer has checked the digest and size, so a corrupt blob can never
-/// complete an upload.
+/// full or empty. Every byte written is hashed and counted. The upload's body ends only after the
+/// writer has checked the digest and size — or, on any failure, ends at once, cleanly, so the
+/// registry is left with a consistent session that can be deleted (a body aborted mid-stream
+/// leaves one that distribution refuses to delete).
 final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
     /// The blob being moved.
     let expected: Descriptor
@@ -90,8 +91,8 @@ final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Called when the download ended: checks size and digest, then releases the held-back byte,
-    /// or fails the upload.
+    /// Called when the download ended: checks size and digest, then lets the upload's body end,
+    /// or fails the pipe.
     func finishDownload() throws(RegistryError) {
         condition.lock()
         defer { condition.unlock() }
@@ -113,7 +114,7 @@ final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// Stops both sides with `error` (a failed download, or cancellation).
+    /// Stops both sides with `error`: further writes throw it, and the upload's body ends.
     func fail(_ error: any Error) {
         condition.lock()
         failure = failure ?? error
@@ -127,11 +128,9 @@ final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while true {
-            if let failure { throw failure }
-            // Until verified, keep one byte back so the upload cannot complete.
-            let available = verified ? count : max(0, count - 1)
-            if available > 0 {
-                let length = min(available, target.count, capacity - head)
+            if failure != nil { return 0 }
+            if count > 0 {
+                let length = min(count, target.count, capacity - head)
                 buffer.withUnsafeBytes { source in
                     target.baseAddress!.copyMemory(from: source.baseAddress!.advanced(by: head), byteCount: length)
                 }

@@ -90,7 +90,8 @@ public final class Copier: Sendable {
     public let client: RegistryClient
     public let options: CopyOptions
     let observer: TransferObserver
-    let ledger = BlobLedger()
+    let blobs = Ledger<BlobOutcome>()
+    let manifests = Ledger<Void>()
     let limiter: Limiter
 
     public init(client: RegistryClient, options: CopyOptions = CopyOptions(), observer: @escaping TransferObserver = { _ in }) {
@@ -103,7 +104,11 @@ public final class Copier: Sendable {
     /// Copies what `source` names to `destination`. A destination without tag or digest takes
     /// the source's tag; one with a digest only is written by digest, untagged.
     public func copy(from source: Reference, to destination: Reference) async throws(RegistryError) -> CopyResult {
-        let top = try await client.manifest(source)
+        try await copy(try await client.manifest(source), from: source, to: destination)
+    }
+
+    /// Copies `top`, already fetched from `source`.
+    private func copy(_ top: Manifest, from source: Reference, to destination: Reference) async throws(RegistryError) -> CopyResult {
         let root = try await selectPlatforms(top, source: source)
         var result = CopyResult(source: source, destination: destination, sourceDigest: top.digest, digest: root.digest)
         let counters = Counters()
@@ -125,29 +130,42 @@ public final class Copier: Sendable {
         return result
     }
 
-    /// Copies every tag of `source` into `destination`, sharing blob work across tags.
-    public func copyAllTags(from source: Reference, to destination: Reference,
-                            onResult: @escaping @Sendable (Result<CopyResult, RegistryError>) -> Void = { _ in }) async throws(RegistryError) -> [CopyResult] {
+    /// Copies every tag of `source` into `destination`. Tags are resolved first and each distinct
+    /// manifest is copied once; the other tags pointing at it are then written directly.
+    public func copyAllTags(from source: Reference, to destination: Reference) async throws(RegistryError) -> [CopyResult] {
         let tags = try await client.tags(source)
         let tagLimiter = Limiter(limit: options.jobs)
         do {
-            return try await withThrowingTaskGroup(of: CopyResult.self) { group in
+            let resolved = try await withThrowingTaskGroup(of: (String, Manifest).self) { group in
                 for tag in tags {
+                    group.addTask { try await tagLimiter.run { (tag, try await self.client.manifest(source.with(tag: tag))) } }
+                }
+                var resolved: [(String, Manifest)] = []
+                for try await entry in group { resolved.append(entry) }
+                return resolved
+            }
+            let groups = Dictionary(grouping: resolved, by: { $0.1.digest }).values.map { $0.sorted { $0.0 < $1.0 } }
+            return try await withThrowingTaskGroup(of: [CopyResult].self) { group in
+                for members in groups {
                     group.addTask {
                         try await tagLimiter.run {
-                            do throws(RegistryError) {
-                                let result = try await self.copy(from: source.with(tag: tag), to: destination.with(tag: tag))
-                                onResult(.success(result))
-                                return result
-                            } catch {
-                                onResult(.failure(error))
-                                throw error
+                            let (firstTag, manifest) = members[0]
+                            var results = [try await self.copy(manifest, from: source.with(tag: firstTag),
+                                                               to: destination.with(tag: firstTag))]
+                            for (tag, _) in members.dropFirst() {
+                                try await self.client.putManifest(manifest, to: destination.with(tag: tag))
+                                self.observer(.tagged(destination.with(tag: tag), manifest.digest))
+                                var result = CopyResult(source: source.with(tag: tag), destination: destination.with(tag: tag),
+                                                        sourceDigest: manifest.digest, digest: manifest.digest)
+                                result.alreadyPresent = true
+                                results.append(result)
                             }
+                            return results
                         }
                     }
                 }
                 var results: [CopyResult] = []
-                for try await result in group { results.append(result) }
+                for try await batch in group { results += batch }
                 return results.sorted { $0.source < $1.source }
             }
         } catch {
@@ -243,7 +261,7 @@ public final class Copier: Sendable {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for blob in blobs {
                     group.addTask {
-                        let (outcome, first) = try await self.ledger.outcome(for: blob.digest, in: destination) {
+                        let (outcome, first) = try await self.blobs.value(for: "\(destination.name)@\(blob.digest)") {
                             try await self.limiter.run { try await self.moveBlob(blob, from: source, to: destination) }
                         }
                         counters.record(first ? outcome : .skipped, size: blob.size)
@@ -255,9 +273,19 @@ public final class Copier: Sendable {
             throw error as? RegistryError ?? .cancelled
         }
         for manifest in manifests {
-            try await client.putManifest(manifest, to: destination.with(tag: nil, digest: manifest.digest))
-            counters.recordManifest()
-            observer(.manifestPushed(manifest.descriptor))
+            let target = destination.with(tag: nil, digest: manifest.digest)
+            let first: Bool
+            do {
+                (_, first) = try await self.manifests.value(for: target.description) {
+                    try await self.client.putManifest(manifest, to: target)
+                }
+            } catch {
+                throw error as? RegistryError ?? .cancelled
+            }
+            if first {
+                counters.recordManifest()
+                observer(.manifestPushed(manifest.descriptor))
+            }
         }
     }
 
@@ -331,18 +359,15 @@ final class Counters: Sendable {
     }
 }
 
-/// Remembers every blob a `Copier` has moved or is moving, per destination repository, so each
-/// moves once however many manifests or tags share it.
-actor BlobLedger {
-    private var entries: [String: Task<BlobOutcome, any Error>] = [:]
+/// Remembers work a `Copier` has done or is doing — blobs moved, manifests pushed — per
+/// destination repository, so each happens once however many manifests or tags share it.
+actor Ledger<Value: Sendable> {
+    private var entries: [String: Task<Value, any Error>] = [:]
 
-    /// The outcome for the blob, running `move` only if nobody has; `first` tells whether this
-    /// call did the work.
-    func outcome(for digest: Digest, in destination: Reference,
-                 move: @escaping @Sendable () async throws -> BlobOutcome) async throws -> (BlobOutcome, first: Bool) {
-        let key = "\(destination.name)@\(digest)"
+    /// The value for `key`, running `work` only if nobody has; `first` tells whether this call did it.
+    func value(for key: String, work: @escaping @Sendable () async throws -> Value) async throws -> (Value, first: Bool) {
         if let task = entries[key] { return (try await Self.value(of: task), false) }
-        let task = Task { try await move() }
+        let task = Task { try await work() }
         entries[key] = task
         do {
             return (try await Self.value(of: task), true)
@@ -353,7 +378,7 @@ actor BlobLedger {
     }
 
     /// Waits for `task`, cancelling it when the waiter is cancelled (it does not inherit that).
-    private static func value(of task: Task<BlobOutcome, any Error>) async throws -> BlobOutcome {
+    private static func value(of task: Task<Value, any Error>) async throws -> Value {
         try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
     }
 }

@@ -99,3 +99,39 @@ public enum JSONValue: Sendable, Decodable, Equatable {
     public var number: Double? { if case .number(let value) = self { value } else { nil } }
     public var array: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
 }
+
+/// The rig's fault proxies are shared: tests that set faults take turns through this.
+public actor FaultProxies {
+    public static let shared = FaultProxies()
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    /// Runs `body` with `rules` set on the proxy at `host`, clearing them afterwards.
+    @discardableResult
+    public func with<T: Sendable>(_ host: String, rules: String, _ body: @Sendable () async throws -> T) async throws -> T {
+        if busy { await withCheckedContinuation { waiting.append($0) } } else { busy = true }
+        defer {
+            if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+        }
+        _ = try await runProcess(["curl", "-sf", "-X", "POST", "--data-binary", rules, "http://\(host)/__faults"])
+        do {
+            let value = try await body()
+            _ = try await runProcess(["curl", "-sf", "-X", "DELETE", "http://\(host)/__faults"])
+            return value
+        } catch {
+            _ = try await runProcess(["curl", "-sf", "-X", "DELETE", "http://\(host)/__faults"])
+            throw error
+        }
+    }
+}
+
+extension Rig {
+    /// Upload sessions the dest registry still holds open for `repository`: those in its storage's
+    /// `_uploads` with a `startedat` file (a cancelled session loses it; only an empty
+    /// `hashstates` folder is left behind by distribution 2.8).
+    public func openUploads(inDest repository: String) -> [String] {
+        let path = "\(directory)/dest-storage/docker/registry/v2/repositories/\(repository)/_uploads"
+        let sessions = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return sessions.filter { FileManager.default.fileExists(atPath: "\(path)/\($0)/startedat") }
+    }
+}

@@ -11,6 +11,7 @@ them all. Registries in the test profile:
   basic   htpasswd Basic auth over the source's storage
   token   token auth through tokenserver.py over the source's storage
   tls     HTTPS with a throw-away CA over the source's storage
+  faulty-source, faulty-dest  fault-injecting proxies in front of source and dest (faultproxy.py)
   redirect  htpasswd auth over the source's storage, answering blob GETs with 307 to another host
             (a file server that records whether an Authorization header reached it)
 """
@@ -31,6 +32,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import faultproxy  # noqa: E402
 import fixtures  # noqa: E402
 import tokenserver  # noqa: E402
 
@@ -144,6 +146,14 @@ http:
             redirect = ("middleware:\n  storage:\n    - name: redirect\n      options:\n"
                         f"        baseurl: {self.make_blob_host(source_storage)}\n")
             self.registry("redirect", source_storage, auth=self.htpasswd_auth, extra=redirect)
+            self.proxy("faulty-source", source)
+            self.proxy("faulty-dest", self.info["registries"]["dest"])
+
+    def proxy(self, name, upstream):
+        """A fault-injecting proxy in front of `upstream` (see faultproxy.py)."""
+        port = free_port()
+        faultproxy.FaultProxy(upstream).serve(port)
+        self.info["registries"][name] = f"127.0.0.1:{port}"
 
     def make_blob_host(self, storage):
         """Serves the storage's files like a CDN would, and remembers the headers it was sent."""
