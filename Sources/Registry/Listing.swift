@@ -61,6 +61,15 @@ extension RegistryClient {
         return tags
     }
 
+    /// Whether `repository` exists: false only when the registry says it does not know the name
+    /// (404), so a caller can skip asking about each blob of a new repository.
+    public func repositoryExists(_ repository: Reference) async throws(RegistryError) -> Bool {
+        let response = try await send(repository.registry, "GET", "/v2/\(repository.repository)/tags/list?n=1",
+                                      scopes: [Self.pullScope(repository)], maxBufferedBody: 64 << 20,
+                                      what: "tags of \(repository.name)")
+        return response.status != 404
+    }
+
     /// Gets a list page. A registry that refuses the page size (400 `PAGINATION_NUMBER_INVALID`)
     /// is asked again without one, so it uses its own; a `Link` to the page just read ends the list.
     private func listPage(_ registry: String, path: String, key: String, scopes: [String], what: String) async throws(RegistryError) -> Page {

@@ -6,7 +6,9 @@ extension Copier {
     /// Moves one blob: skipped when the destination has it, mounted within one registry, else
     /// uploaded with its digest checked (small blobs from memory in one request, large ones
     /// streamed). Transient failures restart the blob; a digest or size mismatch never does.
-    func moveBlob(_ blob: Descriptor, from source: Reference, to destination: Reference) async throws(RegistryError) -> BlobOutcome {
+    /// `checkPresence` false skips the HEAD, for a destination repository known to be new.
+    func moveBlob(_ blob: Descriptor, from source: Reference, to destination: Reference,
+                  checkPresence: Bool) async throws(RegistryError) -> BlobOutcome {
         observer(.blobStarted(blob))
         var session: UploadSession?
         if source.registry == destination.registry && source.repository != destination.repository {
@@ -17,7 +19,7 @@ extension Copier {
             case .upload(let opened):
                 session = opened
             }
-        } else if try await client.blobSize(destination, digest: blob.digest) != nil {
+        } else if checkPresence, try await client.blobSize(destination, digest: blob.digest) != nil {
             observer(.blobFinished(blob, .skipped))
             return .skipped
         }

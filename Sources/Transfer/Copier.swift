@@ -15,7 +15,7 @@ public struct CopyOptions: Sendable {
     public var attempts: Int
 
     /// The default number of parallel blob transfers, chosen by measurement (see bench/copy).
-    public static let defaultJobs = 4
+    public static let defaultJobs = 8
 
     public init(platforms: [Platform] = [], referrers: Bool = false, jobs: Int = CopyOptions.defaultJobs, attempts: Int = 3) {
         self.platforms = platforms
@@ -257,12 +257,16 @@ public final class Copier: Sendable {
                               counters: Counters) async throws(RegistryError) {
         let (manifests, blobs) = try await plan(root, from: source)
         observer(.planned(source: source, manifests: manifests.count, blobs: blobs.count, bytes: blobs.reduce(0) { $0 + $1.size }))
+        // A repository that does not exist yet has no blobs: no need to ask about each.
+        let checkPresence = source.registry == destination.registry ? true : try await client.repositoryExists(destination)
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for blob in blobs {
                     group.addTask {
                         let (outcome, first) = try await self.blobs.value(for: "\(destination.name)@\(blob.digest)") {
-                            try await self.limiter.run { try await self.moveBlob(blob, from: source, to: destination) }
+                            try await self.limiter.run {
+                                try await self.moveBlob(blob, from: source, to: destination, checkPresence: checkPresence)
+                            }
                         }
                         counters.record(first ? outcome : .skipped, size: blob.size)
                     }

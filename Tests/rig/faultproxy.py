@@ -1,7 +1,8 @@
 """A fault-injecting HTTP proxy in front of a registry, for tests.
 
 Requests pass through to the upstream registry unless a rule matches. Rules are set with
-POST /__faults (a JSON list) and cleared with DELETE /__faults; GET /__log lists what passed.
+POST /__faults (a JSON list) and cleared with DELETE /__faults; GET /__log lists what passed
+(method, path, fault applied, and request body bytes "sent").
 A rule: {"method": "GET", "path": "/blobs/sha256:", "times": 1, "action": ..., ...}
 Actions:
   status       answer `status` (with `retry_after`, `body`) instead of forwarding
@@ -82,7 +83,8 @@ class FaultProxy:
                 body = self.read_body()
                 rule = proxy.take_rule(method, self.path)
                 with proxy.lock:
-                    proxy.log.append({"method": method, "path": self.path, "fault": rule["action"] if rule else None})
+                    proxy.log.append({"method": method, "path": self.path, "fault": rule["action"] if rule else None,
+                                      "sent": len(body)})
                 action = rule["action"] if rule else None
                 if action == "status":
                     data = rule.get("body", "").encode()
@@ -101,10 +103,13 @@ class FaultProxy:
                     self.end_headers()
                     return
                 conn = http.client.HTTPConnection(proxy.upstream, timeout=30)
-                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("transfer-encoding", "content-length")}
+                conn.putrequest(method, self.path, skip_host=True, skip_accept_encoding=True)
+                for name, value in self.headers.items():  # repeated headers (Accept) stay repeated
+                    if name.lower() not in ("transfer-encoding", "content-length"):
+                        conn.putheader(name, value)
                 if body or method in ("PUT", "POST", "PATCH"):
-                    headers["Content-Length"] = str(len(body))
-                conn.request(method, self.path, body=body if body else None, headers=headers)
+                    conn.putheader("Content-Length", str(len(body)))
+                conn.endheaders(body if body else None)
                 resp = conn.getresponse()
                 data = resp.read() if method != "HEAD" else b""
                 out_headers = [(k, v) for k, v in resp.getheaders() if k.lower() not in ("transfer-encoding", "connection")]
