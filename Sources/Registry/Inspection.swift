@@ -84,3 +84,40 @@ extension RegistryClient {
         return inspection
     }
 }
+
+extension RegistryClient {
+    /// The manifest `reference` names with what lies below it: an image's config blob, an
+    /// index's children (each with its config), fetched concurrently. Configs over 4 MiB and
+    /// non-image configs (artifacts) are left out.
+    public func tree(_ reference: Reference, displayName: String? = nil) async throws(RegistryError) -> ImageTree {
+        let manifest = try await self.manifest(reference)
+        return try await tree(of: manifest, at: reference, displayName: displayName ?? reference.description, depth: 0)
+    }
+
+    private func tree(of manifest: Manifest, at reference: Reference, displayName: String, depth: Int) async throws(RegistryError) -> ImageTree {
+        var tree = ImageTree(reference: displayName, manifest: manifest)
+        if let image = manifest.image, image.config.size <= Manifest.maxSize,
+           image.config.mediaType == .ociConfig || image.config.mediaType == .dockerConfig {
+            tree.config = try await blobData(reference, digest: image.config.digest)
+        } else if let index = manifest.index, depth < 4 {
+            do {
+                tree.children = try await withThrowingTaskGroup(of: (Int, ImageTree).self) { group in
+                    for (position, entry) in index.manifests.enumerated() where entry.mediaType.isManifest || entry.mediaType.rawValue.isEmpty {
+                        group.addTask {
+                            let childReference = reference.with(tag: nil, digest: entry.digest)
+                            let child = try await self.manifest(childReference)
+                            return (position, try await self.tree(of: child, at: childReference,
+                                                                 displayName: childReference.description, depth: depth + 1))
+                        }
+                    }
+                    var children: [(Int, ImageTree)] = []
+                    for try await child in group { children.append(child) }
+                    return children.sorted { $0.0 < $1.0 }.map(\.1)
+                }
+            } catch {
+                throw error as? RegistryError ?? .cancelled
+            }
+        }
+        return tree
+    }
+}

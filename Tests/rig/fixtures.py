@@ -196,6 +196,8 @@ def seed(host, large_size=8 << 20, catalog_repos=40):
     data, digest, config = image(reg, "demo/large", "amd64", [large], tag="1.0")
     out["large"] = {"ref": "demo/large:1.0", "digest": digest, "layerSize": len(large.blob)}
 
+    out["verdicts"] = verdicts(reg)
+
     for i in range(catalog_repos):
         image(reg, f"many/repo-{i:02d}", "amd64", base[:1], tag="v1")
     tags = [f"v1.{i}" for i in range(12)] + ["latest", "v1.10-rc1", "v2.0"]
@@ -206,3 +208,48 @@ def seed(host, large_size=8 << 20, catalog_repos=40):
     out["catalogRepos"] = catalog_repos
     return out
 
+
+
+def verdicts(reg):
+    """One image written each of the ways whose digests differ, for the diff's verdicts."""
+    repo = "verdicts/image"
+    layers = [Layer("etc/base.txt", b"base layer\n" * 300), Layer("app/main.txt", b"application\n" * 200)]
+    config = config_json("amd64", layers)
+    reg.push_blob(repo, config)
+    for layer in layers:
+        reg.push_blob(repo, layer.blob)
+
+    def manifest(media_type=OCI_MANIFEST, config_type=OCI_CONFIG, layer_type=OCI_LAYER_GZIP, blobs=None, cfg=config):
+        return {"schemaVersion": 2, "mediaType": media_type, "config": descriptor(config_type, cfg),
+                "layers": [descriptor(layer_type, b) for b in (blobs or [l.blob for l in layers])],
+                "annotations": {"org.example.note": "caf\u00e9"}}
+
+    out = {}
+    base = manifest()
+    base_bytes = json.dumps(base, separators=(",", ":"), ensure_ascii=False).encode()
+    out["base"] = reg.push_manifest(repo, "base", base_bytes, OCI_MANIFEST)
+    out["identical"] = reg.push_manifest(repo, "identical", base_bytes, OCI_MANIFEST)
+    # Same value: keys reversed, indented, unicode escaped.
+    reordered = dict(reversed(list(base.items())))
+    out["reserialized"] = reg.push_manifest(repo, "reserialized", json.dumps(reordered, indent=4, ensure_ascii=True).encode(),
+                                            OCI_MANIFEST)
+    converted = manifest(DOCKER_MANIFEST, DOCKER_CONFIG, DOCKER_LAYER)
+    del converted["annotations"]
+    out["converted"] = reg.push_manifest(repo, "converted", pretty(converted), DOCKER_MANIFEST)
+    # Pulled into an engine and pushed again: same tars, compressed anew, Docker types.
+    recompressed_blobs = [gzip.compress(l.tar, compresslevel=1, mtime=0) for l in layers]
+    for blob in recompressed_blobs:
+        reg.push_blob(repo, blob)
+    recompressed = manifest(DOCKER_MANIFEST, DOCKER_CONFIG, DOCKER_LAYER, blobs=recompressed_blobs)
+    del recompressed["annotations"]
+    out["recompressed"] = reg.push_manifest(repo, "recompressed", pretty(recompressed), DOCKER_MANIFEST)
+    other_layers = [Layer("etc/base.txt", b"base layer\n" * 300), Layer("app/main.txt", b"application for arm64\n" * 200)]
+    arm_bytes, _, _ = image(reg, repo, "arm64", other_layers, variant="v8")
+    index = {"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [
+        descriptor(OCI_MANIFEST, base_bytes, platform={"architecture": "amd64", "os": "linux"}),
+        descriptor(OCI_MANIFEST, arm_bytes, platform={"architecture": "arm64", "os": "linux", "variant": "v8"})]}
+    out["index"] = reg.push_manifest(repo, "index", pretty(index), OCI_INDEX)
+    different_config = config_json("amd64", layers, cmd=("/bin/app", "--serve"))
+    reg.push_blob(repo, different_config)
+    out["different"] = reg.push_manifest(repo, "different", compact(manifest(cfg=different_config)), OCI_MANIFEST)
+    return out

@@ -1,0 +1,264 @@
+import Foundation
+import OCI
+
+/// The reasoning behind a verdict: what differs, from bytes to content.
+enum Analysis {
+    struct Result {
+        var verdict: Verdict
+        var evidence: [String]
+        var pairs: [PairVerdict] = []
+    }
+
+    static func compare(_ left: ImageTree, _ right: ImageTree) -> Result {
+        let x = left.manifest, y = right.manifest
+        if x.bytes == y.bytes {
+            return Result(verdict: .identical, evidence: ["both manifests are the same \(x.bytes.count) bytes: \(x.digest)"])
+        }
+        if let form = formDifference(x.bytes, y.bytes) {
+            return Result(verdict: .reserialized, evidence: form)
+        }
+        switch (x.content, y.content) {
+        case (.image, .image):
+            return compareImages(left, right)
+        case (.index(let a), .index(let b)):
+            return compareIndexes(left, a, right, b)
+        case (.index, .image):
+            return compareIndexToImage(index: left, image: right, indexSide: "A")
+        case (.image, .index):
+            return compareIndexToImage(index: right, image: left, indexSide: "B")
+        default:
+            return Result(verdict: .different, evidence: ["Docker schema 1 manifests can only be compared byte for byte, and these differ"])
+        }
+    }
+
+    // MARK: Bytes and form
+
+    /// When both documents hold the same JSON value: how their bytes differ.
+    static func formDifference(_ a: Data, _ b: Data) -> [String]? {
+        guard let left = try? JSONTree.parse(Array(a)), let right = try? JSONTree.parse(Array(b)),
+              left.sameValue(as: right) else { return nil }
+        var evidence = ["the same JSON value in different bytes (\(a.count) vs \(b.count) bytes)"]
+        if let offset = zip(a, b).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset ?? (a.count != b.count ? min(a.count, b.count) : nil) {
+            evidence.append("the first difference is at byte \(offset): \(context(a, offset)) vs \(context(b, offset))")
+        }
+        if stripWhitespace(a) == stripWhitespace(b) {
+            evidence.append("only whitespace differs (indentation, spaces or newlines)")
+        } else {
+            if !sameKeyOrder(left, right) { evidence.append("object keys are in a different order") }
+            if hasEscapeDifference(left, right) { evidence.append("strings are escaped differently (e.g. \\u00e9 vs é)") }
+            if hasNumberSpellingDifference(left, right) { evidence.append("numbers are spelled differently (e.g. 2 vs 2.0)") }
+        }
+        return evidence
+    }
+
+    /// A few bytes around `offset`, escaped, to show where the texts part.
+    static func context(_ bytes: Data, _ offset: Int) -> String {
+        let start = max(0, offset - 8), end = min(bytes.count, offset + 8)
+        let text = String(decoding: bytes[bytes.startIndex + start..<bytes.startIndex + end], as: UTF8.self)
+        return "\"" + text.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t") + "\""
+    }
+
+    /// The bytes without whitespace outside strings.
+    static func stripWhitespace(_ bytes: Data) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var inString = false, escaped = false
+        for byte in bytes {
+            if inString {
+                out.append(byte)
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else if ![0x20, 0x0a, 0x0d, 0x09].contains(byte) {
+                out.append(byte)
+                if byte == UInt8(ascii: "\"") { inString = true }
+            }
+        }
+        return out
+    }
+
+    static func sameKeyOrder(_ a: JSONTree, _ b: JSONTree) -> Bool {
+        switch (a, b) {
+        case (.object(let x), .object(let y)):
+            x.map { JSONTree.decodedString($0.key) } == y.map { JSONTree.decodedString($0.key) }
+                && zip(x, y).allSatisfy { sameKeyOrder($0.value, $1.value) }
+        case (.array(let x), .array(let y)): zip(x, y).allSatisfy { sameKeyOrder($0, $1) }
+        default: true
+        }
+    }
+
+    static func hasEscapeDifference(_ a: JSONTree, _ b: JSONTree) -> Bool {
+        scalars(a).filter { $0.hasPrefix("\"") } != scalars(b).filter { $0.hasPrefix("\"") }
+            && scalars(a).filter { $0.hasPrefix("\"") }.map(JSONTree.decodedString) == scalars(b).filter { $0.hasPrefix("\"") }.map(JSONTree.decodedString)
+            || keys(a).sorted() != keys(b).sorted() && keys(a).map(JSONTree.decodedString).sorted() == keys(b).map(JSONTree.decodedString).sorted()
+    }
+
+    static func hasNumberSpellingDifference(_ a: JSONTree, _ b: JSONTree) -> Bool {
+        let isNumber: (String) -> Bool = { !$0.hasPrefix("\"") && !["true", "false", "null"].contains($0) }
+        return scalars(a).filter(isNumber).sorted() != scalars(b).filter(isNumber).sorted()
+    }
+
+    /// Every scalar's text, sorted by object key so member order does not matter.
+    static func scalars(_ tree: JSONTree) -> [String] {
+        switch tree {
+        case .scalar(let text): [text]
+        case .array(let items): items.flatMap(scalars)
+        case .object(let members): members.sorted { JSONTree.decodedString($0.key) < JSONTree.decodedString($1.key) }.flatMap { scalars($0.value) }
+        }
+    }
+
+    static func keys(_ tree: JSONTree) -> [String] {
+        switch tree {
+        case .scalar: []
+        case .array(let items): items.flatMap(keys)
+        case .object(let members): members.map(\.key) + members.flatMap { keys($0.value) }
+        }
+    }
+
+    // MARK: Images
+
+    static func compareImages(_ left: ImageTree, _ right: ImageTree) -> Result {
+        let x = left.manifest.image!, y = right.manifest.image!
+        if x.config.digest == y.config.digest {
+            if x.layers.map(\.digest) == y.layers.map(\.digest) {
+                var evidence = ["the same config \(x.config.digest) (image ID \(x.config.digest.short)) and the same \(x.layers.count) layer blobs"]
+                evidence += formFields(left.manifest, right.manifest)
+                return Result(verdict: .converted, evidence: evidence)
+            }
+            var evidence = ["the same config \(x.config.digest) (image ID \(x.config.digest.short)), so the same uncompressed layers"]
+            let ids = ManifestComparison.diffIDs(left)
+            if !ids.isEmpty { evidence.append("diff_ids (uncompressed layer digests) are the same on both sides: \(ids.map(\.short).joined(separator: ", "))") }
+            for (index, pair) in zip(x.layers, y.layers).enumerated() where pair.0.digest != pair.1.digest {
+                evidence.append("layer \(index + 1) differs as a blob: \(pair.0.digest.short) (\(ManifestComparison.detail(pair.0))) vs \(pair.1.digest.short) (\(ManifestComparison.detail(pair.1)))")
+            }
+            if x.layers.count != y.layers.count { evidence.append("layer counts differ: \(x.layers.count) vs \(y.layers.count)") }
+            return Result(verdict: .recompressed, evidence: evidence)
+        }
+        var evidence = ["different configs: image ID \(x.config.digest.short) vs \(y.config.digest.short)"]
+        if x.artifactType != y.artifactType {
+            evidence.append("artifact types differ: \(x.artifactType ?? "none") vs \(y.artifactType ?? "none")")
+        }
+        if x.subject?.digest != y.subject?.digest {
+            evidence.append("subjects differ: \(x.subject?.digest.description ?? "none") vs \(y.subject?.digest.description ?? "none")")
+        }
+        let leftIDs = ManifestComparison.diffIDs(left), rightIDs = ManifestComparison.diffIDs(right)
+        if !leftIDs.isEmpty, leftIDs == rightIDs {
+            evidence.append("the filesystem layers are the same (equal diff_ids); the configs differ in: \(configFieldsDiffering(left.config, right.config).joined(separator: ", "))")
+        } else if !leftIDs.isEmpty || !rightIDs.isEmpty {
+            let first = zip(leftIDs, rightIDs).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(leftIDs.count, rightIDs.count)
+            evidence.append("the filesystem content differs from layer \(first + 1) on (diff_ids \(leftIDs.count) vs \(rightIDs.count))")
+        }
+        return Result(verdict: .different, evidence: evidence)
+    }
+
+    /// Where two manifests with the same blobs differ in form.
+    static func formFields(_ a: Manifest, _ b: Manifest) -> [String] {
+        var evidence: [String] = []
+        if a.mediaType != b.mediaType { evidence.append("manifest media type: \(a.mediaType) vs \(b.mediaType)") }
+        if let x = a.image, let y = b.image {
+            if x.config.mediaType != y.config.mediaType { evidence.append("config media type: \(x.config.mediaType) vs \(y.config.mediaType)") }
+            let layerTypes = zip(x.layers, y.layers).filter { $0.mediaType != $1.mediaType }
+            if let (l, r) = layerTypes.first {
+                evidence.append("layer media types (\(layerTypes.count) of \(x.layers.count)): \(l.mediaType) vs \(r.mediaType)")
+            }
+            if x.annotations != y.annotations { evidence.append("annotations differ") }
+            if x.artifactType != y.artifactType { evidence.append("artifactType: \(x.artifactType ?? "none") vs \(y.artifactType ?? "none")") }
+            if x.subject != y.subject { evidence.append("subject differs") }
+        }
+        if let x = a.index, let y = b.index, x.annotations != y.annotations { evidence.append("annotations differ") }
+        if evidence.isEmpty { evidence.append("other fields of the manifest differ (see the JSON)") }
+        return evidence
+    }
+
+    static func configFieldsDiffering(_ a: Data?, _ b: Data?) -> [String] {
+        guard let a, let b, let x = try? JSONTree.parse(Array(a)), let y = try? JSONTree.parse(Array(b)),
+              case .object(let left) = x, case .object(let right) = y else { return ["(configs not available)"] }
+        let keys = Set(left.map { JSONTree.decodedString($0.key) }).union(right.map { JSONTree.decodedString($0.key) })
+        let differing = keys.sorted().filter { key in
+            guard let l = x[key], let r = y[key] else { return true }
+            return !l.sameValue(as: r)
+        }
+        return differing.isEmpty ? ["formatting only"] : differing
+    }
+
+    // MARK: Indexes
+
+    /// Children of two indexes paired by platform (or by position when they have none).
+    static func pairChildren(_ a: ImageIndex, _ b: ImageIndex) -> [(String, Descriptor?, Descriptor?)] {
+        var pairs: [(String, Descriptor?, Descriptor?)] = []
+        var unmatched = b.manifests
+        for (position, entry) in a.manifests.enumerated() {
+            let label = entry.platform?.normalized.description ?? "entry \(position + 1)"
+            let match = unmatched.firstIndex { other in
+                if let p = entry.platform, let q = other.platform { return p.normalized == q.normalized }
+                return entry.platform == nil && other.platform == nil && other.digest == entry.digest
+            }
+            pairs.append((label, entry, match.map { unmatched.remove(at: $0) }))
+        }
+        for entry in unmatched {
+            pairs.append((entry.platform?.normalized.description ?? "unpaired entry", nil, entry))
+        }
+        return pairs
+    }
+
+    static func compareIndexes(_ left: ImageTree, _ a: ImageIndex, _ right: ImageTree, _ b: ImageIndex) -> Result {
+        let pairs = pairChildren(a, b)
+        var verdicts: [PairVerdict] = []
+        var evidence: [String] = []
+        for (platform, l, r) in pairs {
+            guard let l, let r else {
+                verdicts.append(PairVerdict(platform: platform, a: l?.digest, b: r?.digest, verdict: .different))
+                continue
+            }
+            let inner: Verdict
+            if l.digest == r.digest {
+                inner = .identical
+            } else if let lt = left.children.first(where: { $0.manifest.digest == l.digest }),
+                      let rt = right.children.first(where: { $0.manifest.digest == r.digest }) {
+                let result = compare(lt, rt)
+                inner = result.verdict
+                evidence.append("\(platform): \(result.verdict.rawValue) — \(result.evidence.first ?? "")")
+            } else {
+                inner = .different
+                evidence.append("\(platform): child manifests differ and were not fetched")
+            }
+            verdicts.append(PairVerdict(platform: platform, a: l.digest, b: r.digest, verdict: inner))
+        }
+        let onlyA = verdicts.filter { $0.b == nil }.map(\.platform)
+        let onlyB = verdicts.filter { $0.a == nil }.map(\.platform)
+        let paired = verdicts.filter { $0.a != nil && $0.b != nil }
+        let worst = paired.max { $0.verdict.severity < $1.verdict.severity }?.verdict ?? .identical
+        if !onlyA.isEmpty || !onlyB.isEmpty {
+            let subset = (onlyA.isEmpty || onlyB.isEmpty) && !paired.isEmpty && worst.severity <= Verdict.recompressed.severity
+            evidence.insert("platforms only in A: \(onlyA.isEmpty ? "none" : onlyA.joined(separator: ", ")); only in B: \(onlyB.isEmpty ? "none" : onlyB.joined(separator: ", "))", at: 0)
+            return Result(verdict: subset ? .platformExtracted : .different, evidence: evidence, pairs: verdicts)
+        }
+        if worst == .identical {
+            return Result(verdict: .converted, evidence: ["every platform's manifest is the same on both sides"] + formFields(left.manifest, right.manifest),
+                          pairs: verdicts)
+        }
+        return Result(verdict: worst, evidence: evidence, pairs: verdicts)
+    }
+
+    /// The child of an index that a single image corresponds to: the same digest, else the same platform.
+    static func matchingChild(of index: ImageTree, for image: ImageTree) -> ImageTree? {
+        if let same = index.children.first(where: { $0.manifest.digest == image.manifest.digest }) { return same }
+        guard let platform = image.platform() else { return nil }
+        return index.children.first { $0.platform(in: index.manifest.index)?.matches(platform) == true }
+    }
+
+    static func compareIndexToImage(index: ImageTree, image: ImageTree, indexSide: String) -> Result {
+        let count = index.manifest.index?.manifests.count ?? 0
+        let imageSide = indexSide == "A" ? "B" : "A"
+        guard let child = matchingChild(of: index, for: image) else {
+            return Result(verdict: .different, evidence: [
+                "\(indexSide) is a multi-platform index (\(count) platforms); \(imageSide) is a single manifest for \(image.platform()?.description ?? "an unknown platform"), which the index does not offer",
+            ])
+        }
+        let platform = child.platform(in: index.manifest.index)?.description ?? "its platform"
+        var evidence = ["\(indexSide) is a multi-platform index (\(count) platforms); \(imageSide) is a single manifest for \(platform): the index was reduced to one platform, as docker pull then docker push does"]
+        let inner = indexSide == "A" ? compare(child, image) : compare(image, child)
+        evidence.append("the \(platform) pair is \(inner.verdict.rawValue): " + inner.evidence.joined(separator: "; "))
+        return Result(verdict: .platformExtracted, evidence: evidence,
+                      pairs: [PairVerdict(platform: platform, a: indexSide == "A" ? child.manifest.digest : image.manifest.digest,
+                                          b: indexSide == "A" ? image.manifest.digest : child.manifest.digest, verdict: inner.verdict)])
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import OCI
+
+/// Why two manifests' digests differ, from least to most substantial.
+public enum Verdict: String, Codable, Sendable, CaseIterable {
+    /// Same bytes, same digest.
+    case identical
+    /// Same JSON value written differently: whitespace, key order, escaping.
+    case reserialized
+    /// Same config and layer blobs; the manifest differs in form (media types, annotations).
+    case converted
+    /// Same config (so the same uncompressed layers) but different compressed layer blobs.
+    case recompressed
+    /// One side is a multi-platform index, the other one of its platforms (or fewer of them).
+    case platformExtracted = "platform-extracted"
+    /// Different content: a different config.
+    case different
+
+    var severity: Int { Self.allCases.firstIndex(of: self)! }
+
+    /// A sentence for people.
+    public var explanation: String {
+        switch self {
+        case .identical: "identical: the same bytes, so the same digest"
+        case .reserialized: "reserialized: the same JSON written differently (whitespace, key order or escaping), so a different digest"
+        case .converted: "converted: the same config and layer blobs, but the manifest differs in form (media types or other fields)"
+        case .recompressed: "recompressed: the same config and uncompressed layers, but the compressed layer blobs differ, as when an image is pulled into an engine and pushed again"
+        case .platformExtracted: "platform-extracted: one side is a multi-platform index, the other a single platform of it, as after docker pull and docker push"
+        case .different: "different: the images have different configs, so different content"
+        }
+    }
+}
+
+/// What one side of a comparison is.
+public struct SideSummary: Codable, Sendable, Equatable {
+    public var reference: String
+    public var digest: Digest
+    public var mediaType: String
+    public var size: Int
+    /// The config digest (the image ID an engine shows), for an image.
+    public var configDigest: Digest?
+}
+
+/// One row of the parts table: a part's digest on each side.
+public struct PartRow: Codable, Sendable, Equatable {
+    /// "manifest", "config (image ID)", "layer 1", "diff_id 1", "linux/amd64", …
+    public var part: String
+    public var a: String?
+    public var b: String?
+    /// Size and media type, where the part has them.
+    public var aDetail: String?
+    public var bDetail: String?
+    public var equal: Bool { a == b }
+
+    enum CodingKeys: String, CodingKey { case part, a, b, aDetail, bDetail, equal }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(part, forKey: .part)
+        try container.encodeIfPresent(a, forKey: .a)
+        try container.encodeIfPresent(b, forKey: .b)
+        try container.encodeIfPresent(aDetail, forKey: .aDetail)
+        try container.encodeIfPresent(bDetail, forKey: .bDetail)
+        try container.encode(equal, forKey: .equal)
+    }
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        part = try container.decode(String.self, forKey: .part)
+        a = try container.decodeIfPresent(String.self, forKey: .a)
+        b = try container.decodeIfPresent(String.self, forKey: .b)
+    }
+    init(part: String, a: String?, b: String?, aDetail: String? = nil, bDetail: String? = nil) {
+        self.part = part
+        self.a = a
+        self.b = b
+        self.aDetail = aDetail
+        self.bDetail = bDetail
+    }
+}
+
+/// The comparison of a pair of children (indexes are compared platform by platform).
+public struct PairVerdict: Codable, Sendable, Equatable {
+    public var platform: String
+    public var a: Digest?
+    public var b: Digest?
+    public var verdict: Verdict
+}
+
+/// Two manifests compared: both sides, the verdict with its evidence, the parts table, and the
+/// pretty-printed JSON of both lined up.
+public struct ManifestComparison: Sendable {
+    public let a: SideSummary
+    public let b: SideSummary
+    public let verdict: Verdict
+    /// The facts behind the verdict, one sentence each.
+    public let evidence: [String]
+    public let parts: [PartRow]
+    public let pairs: [PairVerdict]
+    /// Both manifests pretty-printed (key order and scalars as written), lined up.
+    public let json: SideBySide
+
+    public init(_ left: ImageTree, _ right: ImageTree) {
+        a = Self.summary(left)
+        b = Self.summary(right)
+        let analysis = Analysis.compare(left, right)
+        verdict = analysis.verdict
+        evidence = analysis.evidence
+        pairs = analysis.pairs
+        parts = Self.parts(left, right)
+        json = SideBySide(left: Self.prettyLines(left.manifest.bytes), right: Self.prettyLines(right.manifest.bytes))
+    }
+
+    /// The exact bytes lined up, whitespace made visible (`·` space, `→` tab, `␍` carriage
+    /// return, `⏎` end of line): whitespace alone changes a digest.
+    public func exactBytes(_ left: ImageTree, _ right: ImageTree) -> SideBySide {
+        SideBySide(left: Self.visibleLines(left.manifest.bytes), right: Self.visibleLines(right.manifest.bytes))
+    }
+
+    static func summary(_ tree: ImageTree) -> SideSummary {
+        SideSummary(reference: tree.reference, digest: tree.manifest.digest, mediaType: tree.manifest.mediaType.rawValue,
+                    size: tree.manifest.bytes.count, configDigest: tree.manifest.image?.config.digest)
+    }
+
+    static func prettyLines(_ bytes: Data) -> [String] {
+        (try? JSONTree.parse(Array(bytes)))?.prettyLines() ?? visibleLines(bytes)
+    }
+
+    static func visibleLines(_ bytes: Data) -> [String] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            line.replacingOccurrences(of: " ", with: "·").replacingOccurrences(of: "\t", with: "→")
+                .replacingOccurrences(of: "\r", with: "␍") + "⏎"
+        }
+        if text.hasSuffix("\n") { lines.removeLast() } else if !lines.isEmpty { lines[lines.count - 1].removeLast() }
+        return lines
+    }
+
+    // MARK: - Parts
+
+    static func parts(_ left: ImageTree, _ right: ImageTree) -> [PartRow] {
+        var rows = [PartRow(part: "manifest", a: left.manifest.digest.description, b: right.manifest.digest.description,
+                            aDetail: detail(left.manifest.descriptor), bDetail: detail(right.manifest.descriptor))]
+        switch (left.manifest.content, right.manifest.content) {
+        case (.index(let x), .index(let y)):
+            for (platform, l, r) in Analysis.pairChildren(x, y) {
+                rows.append(PartRow(part: platform, a: l?.digest.description, b: r?.digest.description,
+                                    aDetail: l.map(detail), bDetail: r.map(detail)))
+            }
+        case (.index, .image), (.image, .index):
+            let (index, image, indexOnLeft) = left.manifest.index != nil ? (left, right, true) : (right, left, false)
+            if let child = Analysis.matchingChild(of: index, for: image) {
+                let label = child.platform(in: index.manifest.index).map { "\($0) manifest" } ?? "paired manifest"
+                rows.append(PartRow(part: label, a: (indexOnLeft ? child : image).manifest.digest.description,
+                                    b: (indexOnLeft ? image : child).manifest.digest.description))
+                rows += imageParts(indexOnLeft ? child : image, indexOnLeft ? image : child)
+            }
+        case (.image, .image):
+            rows += imageParts(left, right)
+        default:
+            break
+        }
+        return rows
+    }
+
+    static func imageParts(_ left: ImageTree, _ right: ImageTree) -> [PartRow] {
+        guard let x = left.manifest.image, let y = right.manifest.image else { return [] }
+        var rows = [PartRow(part: "config (image ID)", a: x.config.digest.description, b: y.config.digest.description,
+                            aDetail: detail(x.config), bDetail: detail(y.config))]
+        for index in 0..<max(x.layers.count, y.layers.count) {
+            let l = index < x.layers.count ? x.layers[index] : nil
+            let r = index < y.layers.count ? y.layers[index] : nil
+            rows.append(PartRow(part: "layer \(index + 1)", a: l?.digest.description, b: r?.digest.description,
+                                aDetail: l.map(detail), bDetail: r.map(detail)))
+        }
+        let leftIDs = diffIDs(left), rightIDs = diffIDs(right)
+        for index in 0..<max(leftIDs.count, rightIDs.count) {
+            rows.append(PartRow(part: "diff_id \(index + 1)", a: index < leftIDs.count ? leftIDs[index].description : nil,
+                                b: index < rightIDs.count ? rightIDs[index].description : nil))
+        }
+        return rows
+    }
+
+    static func diffIDs(_ tree: ImageTree) -> [Digest] {
+        tree.config.flatMap(ImageConfig.parse)?.rootfs?.diffIDs ?? []
+    }
+
+    static func detail(_ descriptor: Descriptor) -> String {
+        "\(ByteCount.format(descriptor.size)), \(descriptor.mediaType.friendlyName)"
+    }
+}

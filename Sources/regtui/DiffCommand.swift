@@ -1,0 +1,96 @@
+import Foundation
+import ManifestDiff
+import OCI
+import Registry
+
+/// `regtui diff REF_A REF_B`: both manifests side by side, and why their digests differ.
+struct DiffCommand: Command {
+    static let name = "diff"
+    static let summary = "compare two manifests and say why their digests differ"
+    static let help = """
+    Usage: regtui diff REF_A REF_B [--platform P] [--bytes] [--width N] [--json]
+
+    Shows both manifests' JSON side by side (keys in their order, every value as written), both
+    full digests, a table of the parts (config = image ID, layers, diff_ids) with equal/different
+    marks, and the verdict: identical, reserialized, converted, recompressed, platform-extracted
+    or different, with the evidence behind it. Exit status: 0 when the digests are equal, 1 when
+    they differ, 2 on error.
+      --platform P   compare that platform's manifests of indexes
+      --bytes        line up the exact bytes instead, whitespace made visible
+      --width N      the width to fit (default: the terminal's, else 160)
+      --json         print the verdict, both sides, the parts table and the evidence as JSON
+    Colour on a terminal unless NO_COLOR is set.
+    """
+    let left: Reference
+    let right: Reference
+    let platform: Platform?
+    let exactBytes: Bool
+    let width: Int?
+
+    init(arguments: inout Arguments) throws(UsageError) {
+        let platforms = try parsePlatforms(arguments.options("--platform"))
+        guard platforms.count <= 1 else { throw UsageError("give --platform once") }
+        platform = platforms.first
+        exactBytes = arguments.flag("--bytes")
+        if let text = try arguments.option("--width") {
+            guard let value = Int(text), value >= 40 else { throw UsageError("--width takes a number of columns, at least 40") }
+            width = value
+        } else {
+            width = nil
+        }
+        left = try parseReference(arguments.operand("REF_A"))
+        right = try parseReference(arguments.operand("REF_B"))
+    }
+
+    func run(_ context: Context) async throws -> Int32 {
+        async let a = load(left, context.client)
+        async let b = load(right, context.client)
+        let (treeA, treeB) = try await (a, b)
+        let comparison = ManifestComparison(treeA, treeB)
+        if context.json {
+            context.output.json(Report(comparison))
+        } else {
+            let style = DiffStyle(color: context.output.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
+            let view = exactBytes ? comparison.exactBytes(treeA, treeB) : comparison.json
+            let columns = width ?? Self.terminalWidth() ?? 160
+            DiffPrinter(comparison: comparison, view: view, width: columns, style: style).lines.forEach(context.output.line)
+        }
+        return comparison.a.digest == comparison.b.digest ? ExitStatus.success : ExitStatus.negative
+    }
+
+    private func load(_ reference: Reference, _ client: RegistryClient) async throws -> ImageTree {
+        let tree = try await client.tree(reference)
+        guard let platform, let index = tree.manifest.index else { return tree }
+        guard let child = tree.children.first(where: { $0.platform(in: index)?.matches(platform) == true }) else {
+            throw RegistryError.notFound(what: "platform \(platform) in \(reference) (it offers: \(index.platforms.map(\.description).joined(separator: ", ")))", details: [])
+        }
+        return child
+    }
+
+    static func terminalWidth() -> Int? {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
+    /// The `--json` output.
+    struct Report: Encodable {
+        let verdict: String
+        let explanation: String
+        let a: SideSummary
+        let b: SideSummary
+        let parts: [PartRow]
+        let evidence: [String]
+        let pairs: [PairVerdict]
+
+        init(_ comparison: ManifestComparison) {
+            verdict = comparison.verdict.rawValue
+            explanation = comparison.verdict.explanation
+            a = comparison.a
+            b = comparison.b
+            parts = comparison.parts
+            evidence = comparison.evidence
+            pairs = comparison.pairs
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import ManifestDiff
+import OCI
+import Testing
+
+/// One image written each of the ways whose digests differ, built from bytes.
+@Suite struct VerdictTests {
+    static func digest(_ seed: String) -> String { Digest.of(Data(seed.utf8)).description }
+    static let layerA = digest("layer a"), layerB = digest("layer b")
+    static let recompressedA = digest("layer a, gzip -1"), recompressedB = digest("layer b, gzip -1")
+    static let diffIDs = [digest("tar a"), digest("tar b")]
+
+    static func config(cmd: String = "/bin/sh", arch: String = "amd64") -> Data {
+        Data(#"{"architecture":"\#(arch)","os":"linux","config":{"Cmd":["\#(cmd)"]},"rootfs":{"type":"layers","diff_ids":["\#(diffIDs[0])","\#(diffIDs[1])"]}}"#.utf8)
+    }
+
+    static func manifest(type: String = "application/vnd.oci.image.manifest.v1+json",
+                         configType: String = "application/vnd.oci.image.config.v1+json",
+                         layerType: String = "application/vnd.oci.image.layer.v1.tar+gzip",
+                         layers: [String] = [layerA, layerB], config: Data = config(), extra: String = "") -> String {
+        let descriptors = layers.map { #"{"mediaType":"\#(layerType)","digest":"\#($0)","size":100}"# }.joined(separator: ",")
+        return #"{"schemaVersion":2,"mediaType":"\#(type)","config":{"mediaType":"\#(configType)","digest":"\#(Digest.of(config))","size":\#(config.count)},"layers":[\#(descriptors)]\#(extra)}"#
+    }
+
+    static func tree(_ text: String, config: Data = config(), name: String = "x") throws -> ImageTree {
+        ImageTree(reference: name, manifest: try Manifest(bytes: Data(text.utf8)), config: config)
+    }
+
+    let base: ImageTree
+
+    init() throws { base = try Self.tree(Self.manifest(extra: #","annotations":{"note":"café"}"#), name: "base") }
+
+    @Test func identical() throws {
+        let comparison = ManifestComparison(base, base)
+        #expect(comparison.verdict == .identical)
+        #expect(comparison.parts.allSatisfy { $0.equal })
+    }
+
+    @Test func reserializedWhitespaceNamesTheFirstDifferingByte() throws {
+        let spaced = String(decoding: base.manifest.bytes, as: UTF8.self).replacingOccurrences(of: ",\"config\"", with: ", \"config\"")
+        let comparison = ManifestComparison(base, try Self.tree(spaced))
+        #expect(comparison.verdict == .reserialized)
+        let offset = try #require(String(decoding: base.manifest.bytes, as: UTF8.self).range(of: ",\"config\"")).lowerBound.utf16Offset(in: String(decoding: base.manifest.bytes, as: UTF8.self)) + 1
+        #expect(comparison.evidence.contains { $0.contains("first difference is at byte \(offset)") })
+        #expect(comparison.evidence.contains("only whitespace differs (indentation, spaces or newlines)"))
+    }
+
+    @Test func reserializedKeyOrderAndEscapes() throws {
+        let text = String(decoding: base.manifest.bytes, as: UTF8.self)
+        let object = try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        let rewritten = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        let escaped = String(decoding: rewritten, as: UTF8.self).replacingOccurrences(of: "café", with: "caf\\u00e9")
+        let comparison = ManifestComparison(base, try Self.tree(escaped))
+        #expect(comparison.verdict == .reserialized)
+        #expect(comparison.evidence.contains("object keys are in a different order"))
+        #expect(comparison.evidence.contains { $0.contains("escaped differently") })
+    }
+
+    @Test func convertedToDockerMediaTypes() throws {
+        let docker = try Self.tree(Self.manifest(type: "application/vnd.docker.distribution.manifest.v2+json",
+                                                 configType: "application/vnd.docker.container.image.v1+json",
+                                                 layerType: "application/vnd.docker.image.rootfs.diff.tar.gzip"))
+        let comparison = ManifestComparison(base, docker)
+        #expect(comparison.verdict == .converted)
+        #expect(comparison.evidence.contains { $0.contains("manifest media type") && $0.contains("docker") })
+        #expect(comparison.parts.first { $0.part == "config (image ID)" }?.equal == true)
+    }
+
+    @Test func recompressedLayersWithTheSameConfig() throws {
+        let pushedAgain = try Self.tree(Self.manifest(type: "application/vnd.docker.distribution.manifest.v2+json",
+                                                      layerType: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                                                      layers: [Self.recompressedA, Self.recompressedB]))
+        let comparison = ManifestComparison(base, pushedAgain)
+        #expect(comparison.verdict == .recompressed)
+        #expect(comparison.parts.first { $0.part == "layer 1" }?.equal == false)
+        #expect(comparison.parts.first { $0.part == "diff_id 1" }?.equal == true)
+        #expect(comparison.evidence.contains { $0.contains("diff_ids") })
+    }
+
+    @Test func platformExtractedFromAnIndexAndThePairExplained() throws {
+        let arm = try Self.tree(Self.manifest(config: Self.config(arch: "arm64")), config: Self.config(arch: "arm64"))
+        let indexText = #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(base.manifest.digest)","size":\#(base.manifest.bytes.count),"platform":{"os":"linux","architecture":"amd64"}},{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(arm.manifest.digest)","size":\#(arm.manifest.bytes.count),"platform":{"os":"linux","architecture":"arm64"}}]}"#
+        let index = ImageTree(reference: "index", manifest: try Manifest(bytes: Data(indexText.utf8)), children: [base, arm])
+        let pushedAgain = try Self.tree(Self.manifest(type: "application/vnd.docker.distribution.manifest.v2+json",
+                                                      layerType: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                                                      layers: [Self.recompressedA, Self.recompressedB]))
+        let comparison = ManifestComparison(index, pushedAgain)
+        #expect(comparison.verdict == .platformExtracted)
+        #expect(comparison.pairs.count == 1)
+        #expect(comparison.pairs.first?.platform == "linux/amd64")
+        #expect(comparison.pairs.first?.a == base.manifest.digest && comparison.pairs.first?.b == pushedAgain.manifest.digest)
+        #expect(comparison.pairs.first?.verdict == .recompressed)
+        #expect(comparison.evidence.first?.contains("docker pull") == true)
+        let reversed = ManifestComparison(pushedAgain, index)
+        #expect(reversed.verdict == .platformExtracted)
+    }
+
+    @Test func differentConfigSaysWhatChanged() throws {
+        let other = Self.config(cmd: "/bin/app")
+        let comparison = ManifestComparison(base, try Self.tree(Self.manifest(config: other), config: other))
+        #expect(comparison.verdict == .different)
+        #expect(comparison.evidence.contains { $0.contains("the filesystem layers are the same") && $0.contains("config") })
+    }
+
+    @Test func exactBytesViewShowsWhitespace() throws {
+        let spaced = try Self.tree("{ \"schemaVersion\":2,\n\t\"manifests\":[] }\n")
+        let compact = try Self.tree("{\"schemaVersion\":2,\"manifests\":[]}")
+        let view = ManifestComparison(spaced, compact).exactBytes(spaced, compact)
+        #expect(view.left == ["{·\"schemaVersion\":2,⏎", "→\"manifests\":[]·}⏎"])
+        #expect(view.right == ["{\"schemaVersion\":2,\"manifests\":[]}"])
+    }
+}
