@@ -120,6 +120,7 @@ public final class CurlTransport: Transport {
             regtui_curl_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
             regtui_curl_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, stallTimeout)
             regtui_curl_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1)
+            regtui_curl_setopt_long(handle, CURLOPT_BUFFERSIZE, 512 << 10)
             regtui_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorPointer.baseAddress)
             regtui_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
             configureTLS(handle, for: hostKey)
@@ -162,6 +163,7 @@ public final class CurlTransport: Transport {
 
     private func setUpload(_ handle: UnsafeMutableRawPointer, length: Int64?, opaque: UnsafeMutableRawPointer) {
         regtui_curl_setopt_long(handle, CURLOPT_UPLOAD, 1)
+        regtui_curl_setopt_long(handle, CURLOPT_UPLOAD_BUFFERSIZE, 512 << 10)
         regtui_curl_setopt_callback(handle, CURLOPT_READFUNCTION, curlReadCallback)
         regtui_curl_setopt_pointer(handle, CURLOPT_READDATA, opaque)
         if let length { regtui_curl_setopt_offset(handle, CURLOPT_INFILESIZE_LARGE, curl_off_t(length)) }

@@ -18,6 +18,9 @@ final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
     private var head = 0
     private var count = 0
     private var verified = false
+    /// Whether a side is blocked, so the other wakes it only then (not on every chunk).
+    private var readerWaiting = false
+    private var writerWaiting = false
     private var failure: (any Error)?
     private var hasher: DigestHasher?
     private var receivedCount: Int64 = 0
@@ -64,7 +67,11 @@ final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
         hasher?.update(remaining)
         receivedCount += Int64(remaining.count)
         while !remaining.isEmpty {
-            while count == capacity && failure == nil { condition.wait() }
+            while count == capacity && failure == nil {
+                writerWaiting = true
+                condition.wait()
+                writerWaiting = false
+            }
             if let failure { throw failure }
             let tail = (head + count) % capacity
             let room = min(capacity - count, capacity - tail, remaining.count)
@@ -73,7 +80,7 @@ final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
             }
             count += room
             remaining = UnsafeRawBufferPointer(rebasing: remaining[room...])
-            condition.broadcast()
+            if readerWaiting { condition.broadcast() }
         }
         if receivedCount - lastReported >= 256 << 10 || receivedCount == expected.size {
             lastReported = receivedCount
@@ -136,11 +143,13 @@ final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
                 }
                 head = (head + length) % capacity
                 count -= length
-                condition.broadcast()
+                if writerWaiting { condition.broadcast() }
                 return length
             }
             if verified && count == 0 { return 0 }
+            readerWaiting = true
             condition.wait()
+            readerWaiting = false
         }
     }
 }
