@@ -22,15 +22,16 @@ let package = Package(
         .target(name: "Registry", dependencies: ["OCI", "CCurl", "CShims"]),
         .target(name: "Transfer", dependencies: ["OCI", "Registry"]),
         .target(name: "ManifestDiff", dependencies: ["OCI"]),
+        .target(name: "TerminalUI", dependencies: ["OCI"]),
         .executableTarget(name: "regtui",
                           dependencies: ["OCI", "Registry", "Transfer", "ManifestDiff"]),
 
-        .target(name: "TestSupport", dependencies: ["OCI"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["OCI", "Registry"], path: "Tests/TestSupport"),
         .testTarget(name: "OCITests", dependencies: ["OCI"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "OCI", "TestSupport"]),
         .testTarget(name: "TransferTests", dependencies: ["Transfer", "Registry", "OCI", "TestSupport"]),
         .testTarget(name: "ManifestDiffTests", dependencies: ["ManifestDiff", "OCI"]),
-        .testTarget(name: "CLITests", dependencies: ["OCI", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["OCI", "Registry", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

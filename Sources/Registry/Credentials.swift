@@ -214,7 +214,8 @@ public struct CredentialStore: Sendable {
         do { try process.run() } catch {
             throw .credentials("cannot run credential helper \(name): \(error.localizedDescription)")
         }
-        stdin.fileHandleForWriting.write(input)
+        // The helper may exit without reading: EPIPE is fine (regtui ignores SIGPIPE).
+        POSIXIO.writeAll(input, to: stdin.fileHandleForWriting.fileDescriptor)
         try? stdin.fileHandleForWriting.close()
         let output = OutputCollector(stdout.fileHandleForReading)
         if finished.wait(timeout: .now() + helperTimeout) == .timedOut {
@@ -255,10 +256,10 @@ private final class OutputCollector: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
 
     init(_ handle: FileHandle) {
-        DispatchQueue.global().async {
-            self.data = handle.readDataToEndOfFile()
+        Thread {
+            self.data = POSIXIO.readToEnd(handle.fileDescriptor)
             self.done.signal()
-        }
+        }.start()
     }
 
     func finish() -> Data {

@@ -98,7 +98,7 @@ public final class CurlTransport: Transport {
         curl_easy_reset(handle)
         let url = request.url.absoluteString
         let hostKey = request.url.port.map { "\(request.url.host ?? ""):\($0)" } ?? (request.url.host ?? "")
-        if trace { FileHandle.standardError.write(Data("regtui: \(request.method) \(url)\n".utf8)) }
+        if trace { POSIXIO.writeAll(Data("regtui: \(request.method) \(url)\n".utf8), to: STDERR_FILENO) }
 
         var headerList: UnsafeMutablePointer<curl_slist>?
         for (name, value) in request.headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }

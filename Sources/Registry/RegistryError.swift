@@ -94,29 +94,3 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Makes untrusted text from registries safe to print: control characters and escape sequences
-/// become visible, inert `\u{…}` text.
-public enum Sanitizer {
-    /// `text` on one line, control characters (C0, DEL, C1) and bidi overrides escaped, cut to `limit` characters.
-    public static func inline(_ text: String, limit: Int = .max) -> String {
-        var result = ""
-        var count = 0
-        for scalar in text.unicodeScalars {
-            if count >= limit { result += "…"; break }
-            if isUnsafe(scalar) {
-                result += scalar.value < 0x100 ? String(format: "\\x%02x", scalar.value) : String(format: "\\u{%04x}", scalar.value)
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-            count += 1
-        }
-        return result
-    }
-
-    /// Whether a scalar could act on a terminal: C0 and C1 controls, DEL, and bidirectional overrides.
-    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
-        let value = scalar.value
-        return value < 0x20 || (0x7f...0x9f).contains(value) || (0x202a...0x202e).contains(value)
-            || (0x2066...0x2069).contains(value)
-    }
-}

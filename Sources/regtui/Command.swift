@@ -74,18 +74,9 @@ struct Output: Sendable {
     /// Writes all of `data`. When the reader has gone (`regtui catalog … | head`), the process
     /// ends the way Unix tools do, by SIGPIPE.
     private static func write(_ data: Data, to descriptor: Int32) {
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = Glibc.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if written > 0 { offset += written; continue }
-                if written < 0 && errno == EINTR { continue }
-                if errno == EPIPE {
-                    signal(SIGPIPE, SIG_DFL)
-                    raise(SIGPIPE)
-                }
-                return
-            }
+        if !POSIXIO.writeAll(data, to: descriptor) && errno == EPIPE {
+            signal(SIGPIPE, SIG_DFL)
+            raise(SIGPIPE)
         }
     }
 }

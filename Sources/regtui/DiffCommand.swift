@@ -10,6 +10,9 @@ struct DiffCommand: Command {
     static let help = """
     Usage: regtui diff REF_A REF_B [--platform P] [--bytes] [--width N] [--json]
 
+    REF_A and REF_B are image references, or file:PATH for a manifest saved on disk (e.g. with
+    `regtui manifest REF > a.json`; configs and children are then not known).
+
     Shows both manifests' JSON side by side (keys in their order, every value as written), both
     full digests, a table of the parts (config = image ID, layers, diff_ids) with equal/different
     marks, and the verdict: identical, reserialized, converted, recompressed, platform-extracted
@@ -21,8 +24,8 @@ struct DiffCommand: Command {
       --json         print the verdict, both sides, the parts table and the evidence as JSON
     Colour on a terminal unless NO_COLOR is set.
     """
-    let left: Reference
-    let right: Reference
+    let left: Operand
+    let right: Operand
     let platform: Platform?
     let exactBytes: Bool
     let width: Int?
@@ -38,8 +41,18 @@ struct DiffCommand: Command {
         } else {
             width = nil
         }
-        left = try parseReference(arguments.operand("REF_A"))
-        right = try parseReference(arguments.operand("REF_B"))
+        left = try Operand(arguments.operand("REF_A"))
+        right = try Operand(arguments.operand("REF_B"))
+    }
+
+    /// A registry reference, or a manifest file on disk.
+    enum Operand {
+        case reference(Reference)
+        case file(String)
+
+        init(_ text: String) throws(UsageError) {
+            if text.hasPrefix("file:") { self = .file(String(text.dropFirst(5))) } else { self = .reference(try parseReference(text)) }
+        }
     }
 
     func run(_ context: Context) async throws -> Int32 {
@@ -58,11 +71,22 @@ struct DiffCommand: Command {
         return comparison.a.digest == comparison.b.digest ? ExitStatus.success : ExitStatus.negative
     }
 
-    private func load(_ reference: Reference, _ client: RegistryClient) async throws -> ImageTree {
-        let tree = try await client.tree(reference)
+    private func load(_ operand: Operand, _ client: RegistryClient) async throws -> ImageTree {
+        let tree: ImageTree
+        switch operand {
+        case .reference(let reference):
+            tree = try await client.tree(reference)
+        case .file(let path):
+            guard let bytes = FileManager.default.contents(atPath: path) else {
+                throw UsageError("cannot read the manifest file \(path): check the path")
+            }
+            do { tree = ImageTree(reference: "file:\(path)", manifest: try Manifest(bytes: bytes)) } catch {
+                throw UsageError("\(path) is not a manifest: \(error.description)")
+            }
+        }
         guard let platform, let index = tree.manifest.index else { return tree }
         guard let child = tree.children.first(where: { $0.platform(in: index)?.matches(platform) == true }) else {
-            throw RegistryError.notFound(what: "platform \(platform) in \(reference) (it offers: \(index.platforms.map(\.description).joined(separator: ", ")))", details: [])
+            throw RegistryError.notFound(what: "platform \(platform) in \(tree.reference) (it offers: \(index.platforms.map(\.description).joined(separator: ", ")))", details: [])
         }
         return child
     }

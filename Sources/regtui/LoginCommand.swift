@@ -30,7 +30,7 @@ struct LoginCommand: Command {
         }
         let secret: String?
         if passwordFromStdin {
-            let input = FileHandle.standardInput.readDataToEndOfFile()
+            let input = POSIXIO.readToEnd(STDIN_FILENO)
             secret = String(decoding: input, as: UTF8.self).trimmingCharacters(in: .newlines)
         } else {
             secret = try Terminal.prompt("Password: ", echo: false)

@@ -1,5 +1,6 @@
 import Foundation
 import OCI
+import Registry
 import TestSupport
 import Testing
 
@@ -53,7 +54,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(800))
             process.interrupt()
             process.waitUntilExit()
-            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            let stderr = String(decoding: POSIXIO.readToEnd(errors.fileHandleForReading.fileDescriptor), as: UTF8.self)
             #expect(process.terminationStatus == 130)
             #expect(stderr.contains("cancelled") && stderr.contains("no tag was written"))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Registry
 
 /// What a finished child process left.
 public struct ProcessResult: Sendable {
@@ -10,6 +11,7 @@ public struct ProcessResult: Sendable {
 
 /// Runs `arguments[0]` (looked up on PATH) with the rest as arguments, feeding `input`, and waits.
 public func runProcess(_ arguments: [String], environment: [String: String] = [:], input: Data? = nil) async throws -> ProcessResult {
+    ignoreBrokenPipes()
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = arguments
@@ -19,14 +21,28 @@ public func runProcess(_ arguments: [String], environment: [String: String] = [:
     process.standardOutput = stdout
     process.standardError = stderr
     try process.run()
-    if let input { stdin.fileHandleForWriting.write(input) }
-    try stdin.fileHandleForWriting.close()
-    async let out = Task.detached { stdout.fileHandleForReading.readDataToEndOfFile() }.value
-    async let err = Task.detached { stderr.fileHandleForReading.readDataToEndOfFile() }.value
-    let (outData, errData) = await (out, err)
+    // A child may exit without reading its input: that must not end the test process.
+    if let input { POSIXIO.writeAll(input, to: stdin.fileHandleForWriting.fileDescriptor) }
+    try? stdin.fileHandleForWriting.close()
+    let out = readInBackground(stdout.fileHandleForReading.fileDescriptor)
+    let err = readInBackground(stderr.fileHandleForReading.fileDescriptor)
+    let (outData, errData) = await (out.value, err.value)
     process.waitUntilExit()
     return ProcessResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
 }
+
+/// Reads a descriptor to its end on a thread of its own (blocking reads stay off the task pool).
+private func readInBackground(_ descriptor: Int32) -> Task<Data, Never> {
+    Task {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: POSIXIO.readToEnd(descriptor)) }.start()
+        }
+    }
+}
+
+/// Writing to a pipe or socket whose reader has gone gives EPIPE instead of killing the test
+/// process (libcurl with CURLOPT_NOSIGNAL leaves SIGPIPE to the application, as regtui's main does).
+public func ignoreBrokenPipes() { signal(SIGPIPE, SIG_IGN) }
 
 /// Runs the regtui binary this test run built.
 public func regtui(_ arguments: [String], environment: [String: String] = [:], input: Data? = nil) async throws -> ProcessResult {

@@ -35,6 +35,7 @@ public struct Rig: Sendable {
     nonisolated(unsafe) private static var keepAlive: Pipe?
 
     private static func start() throws -> Rig {
+        ignoreBrokenPipes()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", repositoryRoot + "/Tests/rig/rig.py", "serve"]
@@ -44,9 +45,11 @@ public struct Rig: Sendable {
         try process.run()
         keepAlive = input
         var line = Data()
+        var byte: UInt8 = 0
         while true {
-            let byte = output.fileHandleForReading.readData(ofLength: 1)
-            if byte.isEmpty || byte == Data([0x0a]) { break }
+            let count = read(output.fileHandleForReading.fileDescriptor, &byte, 1)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 || byte == 0x0a { break }
             line.append(byte)
         }
         guard case .object(let info)? = try? JSONDecoder().decode(JSONValue.self, from: line) else {

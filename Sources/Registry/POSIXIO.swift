@@ -1,0 +1,33 @@
+import Foundation
+
+/// Reading and writing file descriptors with POSIX calls: interrupted calls are retried, and a
+/// reader that has gone away is an error to handle, not a crash (Foundation's FileHandle traps
+/// on both).
+public enum POSIXIO {
+    /// Everything `descriptor` yields until end of file.
+    public static func readToEnd(_ descriptor: Int32) -> Data {
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count > 0 { data.append(contentsOf: chunk[0..<count]); continue }
+            if count < 0 && errno == EINTR { continue }
+            return data
+        }
+    }
+
+    /// Writes all of `data`; false when the descriptor cannot take it (e.g. EPIPE).
+    @discardableResult
+    public static func writeAll(_ data: Data, to descriptor: Int32) -> Bool {
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if written > 0 { offset += written; continue }
+                if written < 0 && errno == EINTR { continue }
+                return false
+            }
+            return true
+        }
+    }
+}
