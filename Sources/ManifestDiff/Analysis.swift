@@ -14,7 +14,7 @@ enum Analysis {
         if x.bytes == y.bytes {
             return Result(verdict: .identical, evidence: ["both manifests are the same \(x.bytes.count) bytes: \(x.digest)"])
         }
-        if let form = formDifference(x.bytes, y.bytes) {
+        if let form = formDifference(x, y) {
             return Result(verdict: .reserialized, evidence: form)
         }
         switch (x.content, y.content) {
@@ -34,20 +34,21 @@ enum Analysis {
     // MARK: Bytes and form
 
     /// When both documents hold the same JSON value: how their bytes differ.
-    static func formDifference(_ a: Data, _ b: Data) -> [String]? {
-        guard let left = try? JSONTree.parse(Array(a)), let right = try? JSONTree.parse(Array(b)),
-              left.sameValue(as: right) else { return nil }
+    static func formDifference(_ x: Manifest, _ y: Manifest) -> [String]? {
+        guard x.tree.sameValue(as: y.tree) else { return nil }
+        let a = x.bytes, b = y.bytes
         var evidence = ["the same JSON value in different bytes (\(a.count) vs \(b.count) bytes)"]
         if let offset = zip(a, b).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset ?? (a.count != b.count ? min(a.count, b.count) : nil) {
             evidence.append("the first difference is at byte \(offset): \(context(a, offset)) vs \(context(b, offset))")
         }
-        if stripWhitespace(a) == stripWhitespace(b) {
+        var form = FormDifferences()
+        form.walk(x.tree, y.tree)
+        if !form.keyOrder && !form.escapes && !form.numbers {
             evidence.append("only whitespace differs (indentation, spaces or newlines)")
-        } else {
-            if !sameKeyOrder(left, right) { evidence.append("object keys are in a different order") }
-            if hasEscapeDifference(left, right) { evidence.append("strings are escaped differently (e.g. \\u00e9 vs é)") }
-            if hasNumberSpellingDifference(left, right) { evidence.append("numbers are spelled differently (e.g. 2 vs 2.0)") }
         }
+        if form.keyOrder { evidence.append("object keys are in a different order") }
+        if form.escapes { evidence.append("strings are escaped differently (e.g. \\u00e9 vs é)") }
+        if form.numbers { evidence.append("numbers are spelled differently (e.g. 2 vs 2.0)") }
         return evidence
     }
 
@@ -58,58 +59,30 @@ enum Analysis {
         return "\"" + text.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t") + "\""
     }
 
-    /// The bytes without whitespace outside strings.
-    static func stripWhitespace(_ bytes: Data) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var inString = false, escaped = false
-        for byte in bytes {
-            if inString {
-                out.append(byte)
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-            } else if ![0x20, 0x0a, 0x0d, 0x09].contains(byte) {
-                out.append(byte)
-                if byte == UInt8(ascii: "\"") { inString = true }
+    /// How two documents with the same value are written differently, found in one walk.
+    struct FormDifferences {
+        var keyOrder = false, escapes = false, numbers = false
+
+        mutating func walk(_ a: JSONTree, _ b: JSONTree) {
+            switch (a, b) {
+            case (.object(let x), .object(let y)) where x.count == y.count && zip(x, y).allSatisfy({ $0.key == $1.key }):
+                for (l, r) in zip(x, y) { walk(l.value, r.value) }
+            case (.object(let x), .object(let y)):
+                let keysX = x.map { JSONTree.decodedString($0.key) }, keysY = y.map { JSONTree.decodedString($0.key) }
+                if keysX != keysY { keyOrder = true }
+                if !escapes && zip(x, y).contains(where: { $0.key != $1.key && JSONTree.decodedString($0.key) == JSONTree.decodedString($1.key) }) {
+                    escapes = true
+                }
+                var byKey: [String: JSONTree] = [:]
+                for (key, member) in zip(keysY, y) { byKey[key] = member.value }
+                for (key, member) in zip(keysX, x) { if let other = byKey[key] { walk(member.value, other) } }
+            case (.array(let x), .array(let y)):
+                for (l, r) in zip(x, y) { walk(l, r) }
+            case (.scalar(let l), .scalar(let r)) where l != r:
+                if l.hasPrefix("\"") { escapes = true } else { numbers = true }
+            default:
+                break
             }
-        }
-        return out
-    }
-
-    static func sameKeyOrder(_ a: JSONTree, _ b: JSONTree) -> Bool {
-        switch (a, b) {
-        case (.object(let x), .object(let y)):
-            x.map { JSONTree.decodedString($0.key) } == y.map { JSONTree.decodedString($0.key) }
-                && zip(x, y).allSatisfy { sameKeyOrder($0.value, $1.value) }
-        case (.array(let x), .array(let y)): zip(x, y).allSatisfy { sameKeyOrder($0, $1) }
-        default: true
-        }
-    }
-
-    static func hasEscapeDifference(_ a: JSONTree, _ b: JSONTree) -> Bool {
-        scalars(a).filter { $0.hasPrefix("\"") } != scalars(b).filter { $0.hasPrefix("\"") }
-            && scalars(a).filter { $0.hasPrefix("\"") }.map(JSONTree.decodedString) == scalars(b).filter { $0.hasPrefix("\"") }.map(JSONTree.decodedString)
-            || keys(a).sorted() != keys(b).sorted() && keys(a).map(JSONTree.decodedString).sorted() == keys(b).map(JSONTree.decodedString).sorted()
-    }
-
-    static func hasNumberSpellingDifference(_ a: JSONTree, _ b: JSONTree) -> Bool {
-        let isNumber: (String) -> Bool = { !$0.hasPrefix("\"") && !["true", "false", "null"].contains($0) }
-        return scalars(a).filter(isNumber).sorted() != scalars(b).filter(isNumber).sorted()
-    }
-
-    /// Every scalar's text, sorted by object key so member order does not matter.
-    static func scalars(_ tree: JSONTree) -> [String] {
-        switch tree {
-        case .scalar(let text): [text]
-        case .array(let items): items.flatMap(scalars)
-        case .object(let members): members.sorted { JSONTree.decodedString($0.key) < JSONTree.decodedString($1.key) }.flatMap { scalars($0.value) }
-        }
-    }
-
-    static func keys(_ tree: JSONTree) -> [String] {
-        switch tree {
-        case .scalar: []
-        case .array(let items): items.flatMap(keys)
-        case .object(let members): members.map(\.key) + members.flatMap { keys($0.value) }
         }
     }
 

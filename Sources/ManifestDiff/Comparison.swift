@@ -95,8 +95,8 @@ public struct ManifestComparison: Sendable {
     public let evidence: [String]
     public let parts: [PartRow]
     public let pairs: [PairVerdict]
-    /// Both manifests pretty-printed (key order and scalars as written), lined up.
-    public let json: SideBySide
+    private let left: Manifest
+    private let right: Manifest
 
     public init(_ left: ImageTree, _ right: ImageTree) {
         a = Self.summary(left)
@@ -106,22 +106,25 @@ public struct ManifestComparison: Sendable {
         evidence = analysis.evidence
         pairs = analysis.pairs
         parts = Self.parts(left, right)
-        json = SideBySide(left: Self.prettyLines(left.manifest.bytes), right: Self.prettyLines(right.manifest.bytes))
+        self.left = left.manifest
+        self.right = right.manifest
+    }
+
+    /// Both manifests pretty-printed (key order and scalars as written), lined up. Computed on
+    /// request: a JSON report does not need it.
+    public func json() -> SideBySide {
+        SideBySide(left: left.tree.prettyLines(), right: right.tree.prettyLines())
     }
 
     /// The exact bytes lined up, whitespace made visible (`·` space, `→` tab, `␍` carriage
     /// return, `⏎` end of line): whitespace alone changes a digest.
-    public func exactBytes(_ left: ImageTree, _ right: ImageTree) -> SideBySide {
-        SideBySide(left: Self.visibleLines(left.manifest.bytes), right: Self.visibleLines(right.manifest.bytes))
+    public func exactBytes() -> SideBySide {
+        SideBySide(left: Self.visibleLines(left.bytes), right: Self.visibleLines(right.bytes))
     }
 
     static func summary(_ tree: ImageTree) -> SideSummary {
         SideSummary(reference: tree.reference, digest: tree.manifest.digest, mediaType: tree.manifest.mediaType.rawValue,
                     size: tree.manifest.bytes.count, configDigest: tree.manifest.image?.config.digest)
-    }
-
-    static func prettyLines(_ bytes: Data) -> [String] {
-        (try? JSONTree.parse(Array(bytes)))?.prettyLines() ?? visibleLines(bytes)
     }
 
     static func visibleLines(_ bytes: Data) -> [String] {

@@ -17,4 +17,39 @@ public struct Descriptor: Hashable, Sendable, Codable {
         self.annotations = annotations
         self.artifactType = artifactType
     }
+
+    /// Reads a descriptor from a parsed document; `path` names it in errors (`layers[3]`).
+    /// One pass over the members: manifests can hold tens of thousands of descriptors.
+    init(_ tree: JSONTree, at path: String) throws(OCIError) {
+        guard case .object(let members) = tree else { throw .invalidManifest(reason: "\(path) is not a descriptor") }
+        var type: String?, digestText: String?, size: Int64?
+        var urls: [String]?, annotations: [String: String]?, artifactType: String?, platformTree: JSONTree?
+        for member in members {
+            switch member.key {
+            case "\"mediaType\"": type = member.value.string
+            case "\"digest\"": digestText = member.value.string
+            case "\"size\"": size = member.value.integer
+            case "\"urls\"": urls = member.value.items?.compactMap(\.string)
+            case "\"annotations\"": annotations = member.value.stringMap
+            case "\"artifactType\"": artifactType = member.value.string
+            case "\"platform\"": platformTree = member.value
+            default: break
+            }
+        }
+        guard let digestText else { throw .invalidManifest(reason: "\(path) has no \"digest\"") }
+        let digest: Digest
+        do { digest = try Digest(parsing: digestText) } catch { throw .invalidManifest(reason: "\(path): \(error.description)") }
+        guard let size, size >= 0 else { throw .invalidManifest(reason: "\(path) has no valid \"size\"") }
+        self.init(mediaType: MediaType(type ?? ""), digest: digest, size: size, annotations: annotations, artifactType: artifactType)
+        self.urls = urls
+        if let platformTree {
+            guard let os = platformTree["os"]?.string, let architecture = platformTree["architecture"]?.string else {
+                throw .invalidManifest(reason: "\(path).platform needs \"os\" and \"architecture\"")
+            }
+            var value = Platform(os: os, architecture: architecture, variant: platformTree["variant"]?.string)
+            value.osVersion = platformTree["os.version"]?.string
+            value.osFeatures = platformTree["os.features"]?.items?.compactMap(\.string)
+            platform = value
+        }
+    }
 }

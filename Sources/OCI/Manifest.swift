@@ -3,6 +3,9 @@ import Foundation
 /// A manifest or index exactly as a registry served it. The raw `bytes` are the truth: the digest
 /// is theirs, and they are what gets copied. Parsed views are derived from them, never written back.
 public struct Manifest: Sendable, Hashable {
+    public static func == (lhs: Manifest, rhs: Manifest) -> Bool { lhs.bytes == rhs.bytes }
+    public func hash(into hasher: inout Hasher) { hasher.combine(digest) }
+
     /// The exact bytes.
     public let bytes: Data
     /// The digest of `bytes`.
@@ -29,30 +32,36 @@ public struct Manifest: Sendable, Hashable {
         guard bytes.count <= Self.maxSize else {
             throw .invalidManifest(reason: "it is \(bytes.count) bytes; registries accept at most \(Self.maxSize)")
         }
-        let probe: Probe
-        do { probe = try JSONDecoder().decode(Probe.self, from: bytes) } catch {
-            throw .invalidManifest(reason: "it is not a JSON object (\(Self.describe(error)))")
+        let tree: JSONTree
+        do { tree = try JSONTree.parse(Array(bytes)) } catch {
+            throw .invalidManifest(reason: error.description)
         }
-        let type = probe.mediaType ?? Self.infer(probe: probe, declaredType: declaredType)
+        guard case .object = tree else { throw .invalidManifest(reason: "it is not a JSON object") }
+        let declared = tree["mediaType"]?.string.map { MediaType($0) }
+        let type = declared ?? Self.infer(tree, declaredType: declaredType)
         self.bytes = bytes
         self.digest = Digest.of(bytes)
         self.mediaType = type
+        self.tree = tree
         do {
-            if type.isSchema1 || probe.schemaVersion == 1 {
+            if type.isSchema1 || tree["schemaVersion"]?.integer == 1 {
                 content = .schema1
-            } else if type.isIndex || (probe.manifests != nil && probe.layers == nil) {
-                content = .index(try JSONDecoder().decode(ImageIndex.self, from: bytes))
-            } else if probe.config != nil || probe.layers != nil {
-                content = .image(try JSONDecoder().decode(ImageManifest.self, from: bytes))
+            } else if type.isIndex || (tree["manifests"] != nil && tree["layers"] == nil) {
+                content = .index(try ImageIndex(tree))
+            } else if tree["config"] != nil || tree["layers"] != nil {
+                content = .image(try ImageManifest(tree))
             } else {
                 throw OCIError.invalidManifest(reason: "media type \(type) has neither \"manifests\" nor \"config\"/\"layers\"")
             }
         } catch let error as OCIError {
             throw error
         } catch {
-            throw .invalidManifest(reason: "a \(type.friendlyName) that does not parse (\(Self.describe(error)))")
+            throw .invalidManifest(reason: "\(error)")
         }
     }
+
+    /// The document as parsed, keys in their order: for pretty-printing and comparing.
+    public let tree: JSONTree
 
     /// The descriptor another manifest would use to point at this one.
     public var descriptor: Descriptor {
@@ -73,41 +82,11 @@ public struct Manifest: Sendable, Hashable {
         }
     }
 
-    private struct Probe: Decodable {
-        var schemaVersion: Int?
-        var mediaType: MediaType?
-        var manifests: [AnyDecodable]?
-        var layers: [AnyDecodable]?
-        var config: AnyDecodable?
-        var fsLayers: [AnyDecodable]?
-    }
-
-    private struct AnyDecodable: Decodable {
-        init(from decoder: any Decoder) throws {}
-    }
-
-    private static func infer(probe: Probe, declaredType: MediaType?) -> MediaType {
+    private static func infer(_ tree: JSONTree, declaredType: MediaType?) -> MediaType {
         if let declaredType, declaredType.isManifest { return declaredType }
-        if probe.schemaVersion == 1 || probe.fsLayers != nil { return .dockerSchema1 }
-        if probe.manifests != nil { return .ociIndex }
+        if tree["schemaVersion"]?.integer == 1 || tree["fsLayers"] != nil { return .dockerSchema1 }
+        if tree["manifests"] != nil { return .ociIndex }
         return .ociManifest
-    }
-
-    static func describe(_ error: any Error) -> String {
-        switch error {
-        case DecodingError.keyNotFound(let key, let context):
-            "missing \"\(key.stringValue)\"\(path(context.codingPath))"
-        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
-            "wrong type\(path(context.codingPath)): \(context.debugDescription)"
-        case DecodingError.dataCorrupted(let context):
-            "\(context.debugDescription)\(path(context.codingPath))"
-        default:
-            "\(error)"
-        }
-    }
-
-    private static func path(_ codingPath: [any CodingKey]) -> String {
-        codingPath.isEmpty ? "" : " at " + codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
     }
 }
 
@@ -125,6 +104,16 @@ public struct ImageIndex: Hashable, Sendable, Codable {
         self.mediaType = mediaType
         self.manifests = manifests
     }
+
+    init(_ tree: JSONTree) throws(OCIError) {
+        guard let entries = tree["manifests"]?.items else { throw .invalidManifest(reason: "an index needs a \"manifests\" list") }
+        schemaVersion = Int(tree["schemaVersion"]?.integer ?? 2)
+        mediaType = tree["mediaType"]?.string.map { MediaType($0) }
+        artifactType = tree["artifactType"]?.string
+        manifests = try entries.enumerated().map { (position, entry) throws(OCIError) in try Descriptor(entry, at: "manifests[\(position)]") }
+        subject = try tree["subject"].map { (entry) throws(OCIError) in try Descriptor(entry, at: "subject") }
+        annotations = tree["annotations"]?.stringMap
+    }
 }
 
 /// The parsed view of a single-image manifest (OCI or Docker schema 2), or an artifact.
@@ -136,6 +125,19 @@ public struct ImageManifest: Hashable, Sendable, Codable {
     public var layers: [Descriptor]
     public var subject: Descriptor?
     public var annotations: [String: String]?
+
+    init(_ tree: JSONTree) throws(OCIError) {
+        guard let config = tree["config"] else { throw .invalidManifest(reason: "an image manifest needs a \"config\"") }
+        schemaVersion = Int(tree["schemaVersion"]?.integer ?? 2)
+        mediaType = tree["mediaType"]?.string.map { MediaType($0) }
+        artifactType = tree["artifactType"]?.string
+        self.config = try Descriptor(config, at: "config")
+        layers = try (tree["layers"]?.items ?? []).enumerated().map { (position, entry) throws(OCIError) in
+            try Descriptor(entry, at: "layers[\(position)]")
+        }
+        subject = try tree["subject"].map { (entry) throws(OCIError) in try Descriptor(entry, at: "subject") }
+        annotations = tree["annotations"]?.stringMap
+    }
 
     /// All blobs this manifest needs: the config first, then the layers, each once.
     public var blobs: [Descriptor] {

@@ -64,7 +64,7 @@ struct DiffCommand: Command {
             context.output.json(Report(comparison))
         } else {
             let style = DiffStyle(color: context.output.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
-            let view = exactBytes ? comparison.exactBytes(treeA, treeB) : comparison.json
+            let view = exactBytes ? comparison.exactBytes() : comparison.json()
             let columns = width ?? Self.terminalWidth() ?? 160
             DiffPrinter(comparison: comparison, view: view, width: columns, style: style).lines.forEach(context.output.line)
         }

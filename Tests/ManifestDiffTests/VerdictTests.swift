@@ -105,7 +105,7 @@ import Testing
     @Test func exactBytesViewShowsWhitespace() throws {
         let spaced = try Self.tree("{ \"schemaVersion\":2,\n\t\"manifests\":[] }\n")
         let compact = try Self.tree("{\"schemaVersion\":2,\"manifests\":[]}")
-        let view = ManifestComparison(spaced, compact).exactBytes(spaced, compact)
+        let view = ManifestComparison(spaced, compact).exactBytes()
         #expect(view.left == ["{·\"schemaVersion\":2,⏎", "→\"manifests\":[]·}⏎"])
         #expect(view.right == ["{\"schemaVersion\":2,\"manifests\":[]}"])
     }

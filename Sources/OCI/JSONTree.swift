@@ -69,6 +69,9 @@ public indirect enum JSONTree: Equatable, Sendable {
         switch (self, other) {
         case (.object(let a), .object(let b)):
             guard a.count == b.count else { return false }
+            if zip(a, b).allSatisfy({ $0.key == $1.key }) {
+                return zip(a, b).allSatisfy { $0.value.sameValue(as: $1.value) }
+            }
             var byKey: [String: JSONTree] = [:]
             for member in b { byKey[Self.decodedString(member.key)] = member.value }
             guard byKey.count == b.count else { return false }
@@ -88,14 +91,18 @@ public indirect enum JSONTree: Equatable, Sendable {
     /// The member `key` (unquoted) of an object, if any.
     public subscript(key: String) -> JSONTree? {
         guard case .object(let members) = self else { return nil }
-        return members.first { Self.decodedString($0.key) == key }?.value
+        let quoted = "\"" + key + "\""
+        if let member = members.first(where: { $0.key == quoted }) { return member.value }
+        return members.first { $0.key.utf8.contains(UInt8(ascii: "\\")) && Self.decodedString($0.key) == key }?.value
     }
 
     /// The decoded value of a string scalar or key (`"caf\u00e9"` → `café`); other text unchanged.
     public static func decodedString(_ raw: String) -> String {
-        guard raw.hasPrefix("\""), raw.hasSuffix("\""), raw.count >= 2 else { return raw }
-        let body = Array(raw.utf8.dropFirst().dropLast())
-        guard body.contains(UInt8(ascii: "\\")) else { return String(decoding: body, as: UTF8.self) }
+        let utf8 = raw.utf8
+        guard utf8.count >= 2, utf8.first == UInt8(ascii: "\""), utf8.last == UInt8(ascii: "\"") else { return raw }
+        let inner = utf8.dropFirst().dropLast()
+        guard inner.contains(UInt8(ascii: "\\")) else { return String(decoding: inner, as: UTF8.self) }
+        let body = Array(inner)
         var scalars = String.UnicodeScalarView()
         var bytes: [UInt8] = []
         var index = 0
@@ -297,5 +304,31 @@ private struct Parser {
             guard digits(&bytes) > 0 else { return false }
         }
         return bytes.isEmpty
+    }
+}
+
+// MARK: - Reading values
+
+extension JSONTree {
+    /// The decoded text of a string value.
+    public var string: String? {
+        guard case .scalar(let raw) = self, raw.hasPrefix("\"") else { return nil }
+        return Self.decodedString(raw)
+    }
+
+    /// An integer value.
+    public var integer: Int64? {
+        guard case .scalar(let raw) = self, !raw.hasPrefix("\"") else { return nil }
+        return Int64(raw)
+    }
+
+    public var items: [JSONTree]? { if case .array(let items) = self { items } else { nil } }
+
+    /// An object of string values, as annotations are.
+    public var stringMap: [String: String]? {
+        guard case .object(let members) = self else { return nil }
+        var map: [String: String] = [:]
+        for member in members { if let value = member.value.string { map[Self.decodedString(member.key)] = value } }
+        return map
     }
 }
