@@ -42,10 +42,14 @@ import Testing
 
     @Test func refusesOversizeAndNonJSON() {
         #expect { _ = try Manifest(bytes: Data(count: Manifest.maxSize + 1)) } throws: { "\($0)".contains("at most") }
-        #expect { _ = try Manifest(bytes: Data("not json".utf8)) } throws: { "\($0)".contains("not a JSON object") }
+        #expect { _ = try Manifest(bytes: Data("not json".utf8)) } throws: { "\($0)".contains("not valid JSON at byte 0") }
+        #expect { _ = try Manifest(bytes: Data("[1]".utf8)) } throws: { "\($0)".contains("not a JSON object") }
         #expect {
             _ = try Manifest(bytes: Data("{\"schemaVersion\":2,\"config\":{\"digest\":\"nope\"},\"layers\":[]}".utf8))
-        } throws: { "\($0)".contains("does not parse") }
+        } throws: { "\($0)".contains("config: invalid digest \"nope\"") }
+        #expect {
+            _ = try Manifest(bytes: Data("{\"schemaVersion\":2,\"layers\":[{\"digest\":\"sha256:\(String(repeating: "a", count: 64))\"}],\"config\":{}}".utf8))
+        } throws: { "\($0)".contains("layers[0] has no valid \"size\"") || "\($0)".contains("config has no") }
     }
 }
 
