@@ -17,14 +17,17 @@ let package = Package(
                        providers: [.apt(["libncursesw5-dev"])]),
         // One-line C wrappers for variadic and macro APIs.
         .target(name: "CShims", dependencies: ["CCurl"]),
+        .target(name: "CCursesShims", dependencies: ["CNcursesw"]),
 
         .target(name: "OCI", dependencies: ["CCrypto"]),
         .target(name: "Registry", dependencies: ["OCI", "CCurl", "CShims"]),
         .target(name: "Transfer", dependencies: ["OCI", "Registry"]),
         .target(name: "ManifestDiff", dependencies: ["OCI"]),
         .target(name: "TerminalUI", dependencies: ["OCI"]),
+        .target(name: "CursesBackend", dependencies: ["TerminalUI", "CNcursesw", "CCursesShims"]),
+        .target(name: "App", dependencies: ["OCI", "ManifestDiff", "Transfer", "TerminalUI"]),
         .executableTarget(name: "regtui",
-                          dependencies: ["OCI", "Registry", "Transfer", "ManifestDiff"]),
+                          dependencies: ["OCI", "Registry", "Transfer", "ManifestDiff", "TerminalUI", "CursesBackend", "App"]),
 
         .target(name: "TestSupport", dependencies: ["OCI", "Registry"], path: "Tests/TestSupport"),
         .testTarget(name: "OCITests", dependencies: ["OCI"]),

@@ -110,7 +110,7 @@ public struct Buffer: Sendable, Equatable {
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, maxWidth: Int = .max) -> Int {
         guard y >= 0, y < height else { return x }
-        let limit = min(width, x + max(0, maxWidth))
+        let limit = maxWidth >= width ? width : min(width, x + max(0, maxWidth))
         var column = x
         for character in Sanitizer.inline(text) {
             let cellWidth = Self.width(of: character)

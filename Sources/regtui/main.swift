@@ -6,7 +6,8 @@ import Registry
 enum Commands {
     static let all: [any Command.Type] = [
         CatalogCommand.self, TagsCommand.self, ManifestCommand.self, DigestCommand.self, ConfigCommand.self,
-        InspectCommand.self, ReferrersCommand.self, DiffCommand.self, CopyCommand.self, LoginCommand.self, LogoutCommand.self,
+        UICommand.self, InspectCommand.self, ReferrersCommand.self, DiffCommand.self, CopyCommand.self, LoginCommand.self,
+        LogoutCommand.self,
     ]
 }
 
@@ -16,7 +17,8 @@ func mainHelp() -> String {
     return """
     regtui: browse container registries, diff manifests, copy images byte for byte.
 
-    Usage: regtui COMMAND [OPTIONS] ARGUMENTS…   (regtui COMMAND --help for each)
+    Usage: regtui [REGISTRY…]                     the terminal UI
+           regtui COMMAND [OPTIONS] ARGUMENTS…   (regtui COMMAND --help for each)
 
     Commands:
     \(list.joined(separator: "\n"))
@@ -31,9 +33,14 @@ func mainHelp() -> String {
 func run() async -> Int32 {
     let output = Output()
     var words = Array(CommandLine.arguments.dropFirst())
+    // No command, or a registry where the command would be: the terminal UI.
+    let looksLikeRegistry = words.first.map { word in
+        !word.hasPrefix("-") && !Commands.all.contains { $0.name == word } && word.contains { ".:".contains($0) }
+    } ?? false
+    if words.isEmpty || looksLikeRegistry { words.insert("ui", at: 0) }
     guard let name = words.first, !["-h", "--help", "help"].contains(name) else {
         output.line(mainHelp())
-        return words.isEmpty ? ExitStatus.error : ExitStatus.success
+        return ExitStatus.success
     }
     if name == "--version" { output.line("regtui 0.1.0"); return ExitStatus.success }
     guard let command = Commands.all.first(where: { $0.name == name }) else {
