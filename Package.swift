@@ -34,6 +34,8 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "OCI", "TestSupport"]),
         .testTarget(name: "TransferTests", dependencies: ["Transfer", "Registry", "OCI", "TestSupport"]),
         .testTarget(name: "ManifestDiffTests", dependencies: ["ManifestDiff", "OCI"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
+        .testTarget(name: "AppTests", dependencies: ["App", "TerminalUI", "OCI", "ManifestDiff", "Transfer"]),
         .testTarget(name: "CLITests", dependencies: ["OCI", "Registry", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -560,7 +560,7 @@ func completions(for prefix: String, _ state: AppState) -> [String] {
     for (registry, catalog) in state.catalogs {
         candidates += (catalog.value?.all ?? []).map { "\(registry)/\($0)" }
     }
-    return candidates.filter { $0.hasPrefix(prefix) }.sorted()
+    return candidates.filter { $0.hasPrefix(prefix) && $0 != prefix }.sorted()
 }
 
 private func startCopy(_ source: Reference, _ destination: Reference, _ state: inout AppState) -> Effect {
