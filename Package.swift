@@ -36,6 +36,7 @@ let package = Package(
         .testTarget(name: "ManifestDiffTests", dependencies: ["ManifestDiff", "OCI"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "AppTests", dependencies: ["App", "TerminalUI", "OCI", "ManifestDiff", "Transfer"]),
+        .testTarget(name: "UITests", dependencies: ["OCI", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["OCI", "Registry", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

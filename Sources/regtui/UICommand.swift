@@ -84,7 +84,9 @@ final class UILoop {
             if state.quit { return }
             var fds = [pollfd(fd: terminal.inputDescriptor, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: mailbox.wakeRead, events: Int16(POLLIN), revents: 0)]
-            _ = poll(&fds, 2, -1)
+            // SIGWINCH may land on any thread and so never interrupt this poll: wake now and
+            // then so curses can report a resize.
+            _ = poll(&fds, 2, 250)
             for key in terminal.readKeys() {
                 if case .resize = key {
                     let size = terminal.size

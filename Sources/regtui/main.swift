@@ -88,4 +88,8 @@ func run() async -> Int32 {
 }
 
 signal(SIGPIPE, SIG_IGN)
-exit(await run())
+let status = await run()
+// _exit, not exit: threads may still be winding down transfers (a cancelled copy, digests the
+// UI no longer shows), and library destructors run by exit() would pull the rug from under them.
+// Output goes through write(2), so there is nothing to flush.
+_exit(status)

@@ -27,8 +27,27 @@ public func runProcess(_ arguments: [String], environment: [String: String] = [:
     let out = readInBackground(stdout.fileHandleForReading.fileDescriptor)
     let err = readInBackground(stderr.fileHandleForReading.fileDescriptor)
     let (outData, errData) = await (out.value, err.value)
-    process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus, stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+    return ProcessResult(status: await exitStatus(of: process), stdout: outData, stderr: String(decoding: errData, as: UTF8.self))
+}
+
+/// Reaps the child with waitpid (Foundation's waitUntilExit can miss the exit on Linux when
+/// many children run at once, leaving a zombie and a waiter that never returns).
+private func exitStatus(of process: Process) async -> Int32 {
+    await withCheckedContinuation { continuation in
+        Thread {
+            var status: Int32 = 0
+            var result: pid_t
+            repeat { result = waitpid(process.processIdentifier, &status, 0) } while result < 0 && errno == EINTR
+            guard result == process.processIdentifier else {
+                // Foundation reaped it first.
+                while process.isRunning { usleep(1000) }
+                continuation.resume(returning: process.terminationStatus)
+                return
+            }
+            let signal = status & 0x7f
+            continuation.resume(returning: signal == 0 ? (status >> 8) & 0xff : 128 + signal)
+        }.start()
+    }
 }
 
 /// Reads a descriptor to its end on a thread of its own (blocking reads stay off the task pool).
