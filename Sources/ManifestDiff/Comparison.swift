@@ -50,30 +50,15 @@ public struct PartRow: Codable, Sendable, Equatable {
     /// Size and media type, where the part has them.
     public var aDetail: String?
     public var bDetail: String?
-    public var equal: Bool { a == b }
+    public var equal: Bool
 
-    enum CodingKeys: String, CodingKey { case part, a, b, aDetail, bDetail, equal }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(part, forKey: .part)
-        try container.encodeIfPresent(a, forKey: .a)
-        try container.encodeIfPresent(b, forKey: .b)
-        try container.encodeIfPresent(aDetail, forKey: .aDetail)
-        try container.encodeIfPresent(bDetail, forKey: .bDetail)
-        try container.encode(equal, forKey: .equal)
-    }
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        part = try container.decode(String.self, forKey: .part)
-        a = try container.decodeIfPresent(String.self, forKey: .a)
-        b = try container.decodeIfPresent(String.self, forKey: .b)
-    }
     init(part: String, a: String?, b: String?, aDetail: String? = nil, bDetail: String? = nil) {
         self.part = part
         self.a = a
         self.b = b
         self.aDetail = aDetail
         self.bDetail = bDetail
+        self.equal = a == b
     }
 }
 

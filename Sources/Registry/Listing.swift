@@ -32,14 +32,7 @@ extension RegistryClient {
 
     /// Every repository in the catalog, following the pages to the end.
     public func catalog(_ registry: String) async throws(RegistryError) -> [String] {
-        var names: [String] = []
-        var page = try await catalogPage(registry)
-        names += page.items
-        while let next = page.next {
-            page = try await catalogPage(registry, next: next)
-            names += page.items
-        }
-        return names
+        try await allPages { next throws(RegistryError) in try await catalogPage(registry, next: next) }
     }
 
     /// One page of a repository's tags.
@@ -51,14 +44,18 @@ extension RegistryClient {
 
     /// Every tag of a repository, following the pages to the end, in the registry's order.
     public func tags(_ repository: Reference) async throws(RegistryError) -> [String] {
-        var tags: [String] = []
-        var page = try await tagsPage(repository)
-        tags += page.items
-        while let next = page.next {
-            page = try await tagsPage(repository, next: next)
-            tags += page.items
+        try await allPages { next throws(RegistryError) in try await tagsPage(repository, next: next) }
+    }
+
+    /// Every item of a paged list: `page(nil)` for the first page, then each page's `next`.
+    private func allPages(_ page: (String?) async throws(RegistryError) -> Page) async throws(RegistryError) -> [String] {
+        var current = try await page(nil)
+        var items = current.items
+        while let next = current.next {
+            current = try await page(next)
+            items += current.items
         }
-        return tags
+        return items
     }
 
     /// Whether `repository` exists: false only when the registry says it does not know the name

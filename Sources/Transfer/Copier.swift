@@ -33,7 +33,8 @@ public struct CopyResult: Sendable, Codable {
     public var sourceDigest: Digest
     /// The digest now at the destination (equal to `sourceDigest` unless platforms were filtered).
     public var digest: Digest
-    public var digestPreserved: Bool { digest == sourceDigest }
+    /// Whether the destination has the source's digest (false only when platforms were selected).
+    public var digestPreserved: Bool
     public var alreadyPresent = false
     public var manifestsPushed = 0
     public var blobsUploaded = 0
@@ -42,40 +43,12 @@ public struct CopyResult: Sendable, Codable {
     public var bytesUploaded: Int64 = 0
     public var referrersCopied = 0
 
-    enum CodingKeys: String, CodingKey {
-        case source, destination, sourceDigest, digest, digestPreserved, alreadyPresent, manifestsPushed, blobsUploaded,
-             blobsMounted, blobsSkipped, bytesUploaded, referrersCopied
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(source, forKey: .source)
-        try container.encode(destination, forKey: .destination)
-        try container.encode(sourceDigest, forKey: .sourceDigest)
-        try container.encode(digest, forKey: .digest)
-        try container.encode(digestPreserved, forKey: .digestPreserved)
-        try container.encode(alreadyPresent, forKey: .alreadyPresent)
-        try container.encode(manifestsPushed, forKey: .manifestsPushed)
-        try container.encode(blobsUploaded, forKey: .blobsUploaded)
-        try container.encode(blobsMounted, forKey: .blobsMounted)
-        try container.encode(blobsSkipped, forKey: .blobsSkipped)
-        try container.encode(bytesUploaded, forKey: .bytesUploaded)
-        try container.encode(referrersCopied, forKey: .referrersCopied)
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        source = try container.decode(String.self, forKey: .source)
-        destination = try container.decode(String.self, forKey: .destination)
-        sourceDigest = try container.decode(Digest.self, forKey: .sourceDigest)
-        digest = try container.decode(Digest.self, forKey: .digest)
-    }
-
     init(source: Reference, destination: Reference, sourceDigest: Digest, digest: Digest) {
         self.source = source.description
         self.destination = destination.description
         self.sourceDigest = sourceDigest
         self.digest = digest
+        self.digestPreserved = digest == sourceDigest
     }
 }
 
