@@ -23,8 +23,10 @@ import Testing
         try await session.send("/")
         try await session.send(name, literal: true)
         try await session.send("Enter")
+        try await session.waitFor("Repositories (1) /")
         try await session.send("Enter")
-        try await session.waitFor(tag)
+        // The header shows "repository : tag" once the tags pane has the focus.
+        try await session.waitFor("\(name) : ")
         try await session.send("/")
         try await session.send(tag, literal: true)
         try await session.send("Enter")
