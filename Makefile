@@ -1,7 +1,7 @@
 # regtui: `make demo` to try it, `make test` to run every test.
 SWIFT ?= swift
 
-.PHONY: setup build demo test bench clean
+.PHONY: setup build demo test bench screenshots clean
 
 setup:
 	scripts/setup
@@ -17,6 +17,9 @@ test: setup
 
 bench: build
 	bench/run
+
+screenshots:
+	scripts/screenshots
 
 clean:
 	rm -rf .build
