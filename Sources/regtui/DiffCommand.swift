@@ -61,7 +61,7 @@ struct DiffCommand: Command {
         let (treeA, treeB) = try await (a, b)
         let comparison = ManifestComparison(treeA, treeB)
         if context.json {
-            context.output.json(Report(comparison))
+            context.output.raw(Self.report(comparison))
         } else {
             let style = DiffStyle(color: context.output.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
             let view = exactBytes ? comparison.exactBytes() : comparison.json()
@@ -97,24 +97,49 @@ struct DiffCommand: Command {
         return Int(size.ws_col)
     }
 
-    /// The `--json` output.
-    struct Report: Encodable {
-        let verdict: String
-        let explanation: String
-        let a: SideSummary
-        let b: SideSummary
-        let parts: [PartRow]
-        let evidence: [String]
-        let pairs: [PairVerdict]
-
-        init(_ comparison: ManifestComparison) {
-            verdict = comparison.verdict.rawValue
-            explanation = comparison.verdict.explanation
-            a = comparison.a
-            b = comparison.b
-            parts = comparison.parts
-            evidence = comparison.evidence
-            pairs = comparison.pairs
+    /// The `--json` output: verdict, explanation, both sides, the parts table, evidence and pairs.
+    static func report(_ comparison: ManifestComparison) -> Data {
+        var json = JSONWriter()
+        func side(_ summary: SideSummary) {
+            json.beginObject()
+            json.key("configDigest"); json.string(summary.configDigest?.description)
+            json.key("digest"); json.string(summary.digest.description)
+            json.key("mediaType"); json.string(safe(summary.mediaType))
+            json.key("reference"); json.string(safe(summary.reference))
+            json.key("size"); json.number(summary.size)
+            json.endObject()
         }
+        json.beginObject()
+        json.key("a"); side(comparison.a)
+        json.key("b"); side(comparison.b)
+        json.key("evidence"); json.beginArray()
+        for line in comparison.evidence { json.string(safe(line)) }
+        json.endArray()
+        json.key("explanation"); json.string(comparison.verdict.explanation)
+        json.key("pairs"); json.beginArray()
+        for pair in comparison.pairs {
+            json.beginObject()
+            json.key("a"); json.string(pair.a?.description)
+            json.key("b"); json.string(pair.b?.description)
+            json.key("platform"); json.string(safe(pair.platform))
+            json.key("verdict"); json.string(pair.verdict.rawValue)
+            json.endObject()
+        }
+        json.endArray()
+        json.key("parts"); json.beginArray()
+        for part in comparison.parts {
+            json.beginObject()
+            json.key("a"); json.string(part.a)
+            json.key("aDetail"); json.string(part.aDetail.map(safe))
+            json.key("b"); json.string(part.b)
+            json.key("bDetail"); json.string(part.bDetail.map(safe))
+            json.key("equal"); json.bool(part.equal)
+            json.key("part"); json.string(safe(part.part))
+            json.endObject()
+        }
+        json.endArray()
+        json.key("verdict"); json.string(comparison.verdict.rawValue)
+        json.endObject()
+        return Data(json.bytes + [0x0a])
     }
 }

@@ -1,0 +1,92 @@
+import Foundation
+
+/// Writes indented JSON straight into bytes, for reports too large for JSONEncoder to be quick
+/// (a diff's parts table can have tens of thousands of rows). Keys are written in the order given.
+struct JSONWriter {
+    private(set) var bytes: [UInt8] = []
+    private var depth = 0
+    private var needsComma = [false]
+
+    init() { bytes.reserveCapacity(1 << 20) }
+
+    mutating func beginObject() { value(open: "{") }
+    mutating func endObject() { close("}") }
+    mutating func beginArray() { value(open: "[") }
+    mutating func endArray() { close("]") }
+
+    /// `"key": ` inside an object; a value must follow.
+    mutating func key(_ name: String) {
+        separate()
+        quoted(name)
+        bytes += Array(": ".utf8)
+        pendingKey = true
+    }
+
+    mutating func string(_ text: String?) {
+        guard let text else { return raw("null") }
+        separate()
+        quoted(text)
+        finishValue()
+    }
+
+    /// `text` in quotes, escaped as JSON requires.
+    private mutating func quoted(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes += [0x5c, 0x22]
+            case UInt8(ascii: "\\"): bytes += [0x5c, 0x5c]
+            case 0x0a: bytes += [0x5c, UInt8(ascii: "n")]
+            case 0x0d: bytes += [0x5c, UInt8(ascii: "r")]
+            case 0x09: bytes += [0x5c, UInt8(ascii: "t")]
+            case 0..<0x20: bytes += Array(String(format: "\\u%04x", byte).utf8)
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func number(_ value: Int) { raw(String(value)) }
+    mutating func bool(_ value: Bool) { raw(value ? "true" : "false") }
+
+    private var pendingKey = false
+
+    private mutating func raw(_ text: String) {
+        separate()
+        bytes += Array(text.utf8)
+        finishValue()
+    }
+
+    private mutating func value(open: String) {
+        separate()
+        bytes += Array(open.utf8)
+        depth += 1
+        needsComma.append(false)
+    }
+
+    private mutating func close(_ bracket: String) {
+        let empty = !needsComma[depth]
+        needsComma.removeLast()
+        depth -= 1
+        if !empty { newline() }
+        bytes += Array(bracket.utf8)
+        finishValue()
+    }
+
+    /// Before a value or key: a comma after the previous one, and a new indented line.
+    private mutating func separate() {
+        if pendingKey {
+            pendingKey = false
+            return
+        }
+        if needsComma[depth] { bytes.append(UInt8(ascii: ",")) }
+        if depth > 0 { newline() }
+    }
+
+    private mutating func finishValue() { needsComma[depth] = true }
+
+    private mutating func newline() {
+        bytes.append(0x0a)
+        bytes += [UInt8](repeating: 0x20, count: depth * 2)
+    }
+}
