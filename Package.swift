@@ -30,6 +30,8 @@ let package = Package(
         .executableTarget(name: "regtui",
                           dependencies: ["OCI", "Registry", "Transfer", "ManifestDiff", "TerminalUI", "CursesBackend", "App"]),
 
+        // bench/tui: key-to-redraw of the UI on a large registry.
+        .executableTarget(name: "BenchUI", dependencies: ["App", "TerminalUI", "OCI"]),
         .target(name: "TestSupport", dependencies: ["OCI", "Registry"], path: "Tests/TestSupport"),
         .testTarget(name: "OCITests", dependencies: ["OCI"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "OCI", "TestSupport"]),
