@@ -254,9 +254,19 @@ enum DiffHeader {
         lines.append(StyledLine("A \(comparison.a.digest)  \(comparison.a.size) B  \(comparison.a.reference)"))
         lines.append(StyledLine("B \(comparison.b.digest)  \(comparison.b.size) B  \(comparison.b.reference)"))
         let differing = comparison.parts.filter { !$0.equal }
-        let summary = differing.prefix(4).map(\.part).joined(separator: ", ")
-        lines.append(StyledLine("parts: \(comparison.parts.count - differing.count) equal, \(differing.count) differ\(differing.isEmpty ? "" : " (\(summary)\(differing.count > 4 ? ", …" : ""))")  ·  n/N next/previous change",
+        lines.append(StyledLine("parts: \(comparison.parts.count - differing.count) equal, \(differing.count) differ  ·  n/N next/previous change",
                                 style: .dim))
+        // The parts table, differing parts first, as many as leave room for the JSON.
+        let shown = differing + comparison.parts.filter(\.equal)
+        let labelWidth = min(18, shown.map(\.part.count).max() ?? 0)
+        for part in shown.prefix(6) {
+            let label = part.part.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
+            let side = part.equal ? "" : "A "
+            let a = (part.a.map { side + String($0.prefix(19)) } ?? side + "—") + (part.aDetail.map { " (\($0))" } ?? "")
+            let b = part.equal ? "" : "   " + (part.b.map { "B " + String($0.prefix(19)) } ?? "B —") + (part.bDetail.map { " (\($0))" } ?? "")
+            lines.append(StyledLine("\(part.equal ? "=" : "≠") \(label) \(a)\(b)", style: part.equal ? .dim : .plain))
+        }
+        if shown.count > 6 { lines.append(StyledLine("  … \(shown.count - 6) more parts: regtui diff --json lists them all", style: .dim)) }
         return lines
     }
 }
