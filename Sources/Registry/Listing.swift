@@ -48,10 +48,15 @@ extension RegistryClient {
     }
 
     /// Every item of a paged list: `page(nil)` for the first page, then each page's `next`.
+    /// A `Link` that leads back to a page already read is an error, not an endless loop.
     private func allPages(_ page: (String?) async throws(RegistryError) -> Page) async throws(RegistryError) -> [String] {
         var current = try await page(nil)
         var items = current.items
+        var seen: Set<String> = []
         while let next = current.next {
+            guard seen.insert(next).inserted else {
+                throw .badResponse(what: "a paged list", reason: "the Link header leads back to \(Sanitizer.inline(next, limit: 120)), a page already read, not at a next page")
+            }
             current = try await page(next)
             items += current.items
         }

@@ -116,7 +116,7 @@ public actor FaultProxies {
         defer {
             if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
         }
-        _ = try await runProcess(["curl", "-sf", "-X", "POST", "--data-binary", rules, "http://\(host)/__faults"])
+        _ = try await runProcess(["curl", "-sf", "-X", "POST", "--data-binary", "@-", "http://\(host)/__faults"], input: Data(rules.utf8))
         do {
             let value = try await body()
             _ = try await runProcess(["curl", "-sf", "-X", "DELETE", "http://\(host)/__faults"])
