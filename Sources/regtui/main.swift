@@ -5,8 +5,8 @@ import Registry
 /// Every subcommand, in the order `regtui --help` lists them.
 enum Commands {
     static let all: [any Command.Type] = [
-        CatalogCommand.self, TagsCommand.self, ManifestCommand.self, DigestCommand.self, ConfigCommand.self,
-        UICommand.self, InspectCommand.self, ReferrersCommand.self, DiffCommand.self, CopyCommand.self, LoginCommand.self,
+        UICommand.self, CatalogCommand.self, TagsCommand.self, ManifestCommand.self, DigestCommand.self, ConfigCommand.self,
+        InspectCommand.self, ReferrersCommand.self, DiffCommand.self, CopyCommand.self, LoginCommand.self,
         LogoutCommand.self,
     ]
 }
