@@ -13,6 +13,7 @@ public enum Command: String, CaseIterable, Sendable {
     case openRepository = "open-repository"
     case nextChange = "next-change", previousChange = "previous-change"
     case cancelTransfer = "cancel-transfer"
+    case focusTransfers = "focus-transfers"
     case help, quit
 
     /// What the action does, for the help overlay.
@@ -37,6 +38,7 @@ public enum Command: String, CaseIterable, Sendable {
         case .nextChange: "next change"
         case .previousChange: "previous change"
         case .cancelTransfer: "cancel the running copy (no tag is written)"
+        case .focusTransfers: "focus the copy pane (then Esc or x cancels the copy)"
         case .help: "show this help"
         case .quit: "quit"
         }
@@ -99,6 +101,7 @@ extension Keymap {
     bind global t        toggle-digests
     bind global o        open-repository
     bind global x        cancel-transfer
+    bind global <Tab>    focus-transfers
     bind global ?        help
     bind global q        quit
     bind global <Ctrl-c> quit

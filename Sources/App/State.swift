@@ -136,6 +136,8 @@ public struct AppState: Sendable {
     public var prompt: CopyPrompt?
     public var mark: Mark?
     public var transfers: [TransferState] = []
+    /// The copy pane has the focus: Esc or x cancels the running copy.
+    public var transferFocused = false
     public var status: (text: String, isError: Bool)?
     public var fullDigests = false
     public var keymap: Keymap

@@ -95,6 +95,13 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
     if state.prompt != nil { return promptKey(key, &state) }
     if let pane = state.editingFilter { return filterKey(key, pane, &state) }
     if state.typingRepository != nil { return repositoryKey(key, &state) }
+    if state.transferFocused {
+        state.transferFocused = false
+        if key == .escape || state.keymap.action(for: key, in: ["global"]) == Command.cancelTransfer.rawValue {
+            return perform(.cancelTransfer, &state)
+        }
+        if state.keymap.action(for: key, in: ["global"]) == Command.focusTransfers.rawValue { return [] }
+    }
     switch state.overlay {
     case .help:
         if state.keymap.action(for: key, in: ["global"]) == Command.quit.rawValue { state.quit = true }
@@ -177,6 +184,9 @@ private func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
             return []
         }
         return [.cancelCopy(id: running.id)]
+    case .focusTransfers:
+        state.transferFocused = !state.transfers.isEmpty
+        return []
     case .help:
         state.overlay = .help
         return []
@@ -601,6 +611,10 @@ private func mouse(_ event: MouseEvent, _ state: inout AppState) -> [Effect] {
         return []
     }
     let layout = Layout(state)
+    if !state.transfers.isEmpty, layout.transfers.contains(x: event.x, y: event.y), event.kind == .press {
+        state.transferFocused = true
+        return []
+    }
     for pane in Pane.allCases {
         let rect = layout.rect(pane)
         guard rect.contains(x: event.x, y: event.y) else { continue }

@@ -158,8 +158,9 @@ private func drawDetails(_ state: AppState, _ layout: Layout, _ buffer: inout Bu
 private func drawTransfers(_ state: AppState, _ layout: Layout, _ buffer: inout Buffer, _ palette: Palette) {
     let rect = layout.transfers
     guard let transfer = state.transfers.last else { return }
-    buffer.frame(rect, title: "Copy \(state.transfers.count > 1 ? "(\(state.transfers.count))" : "")", focused: transfer.outcome == .running,
-                 color: state.color)
+    let title = "Copy \(state.transfers.count > 1 ? "(\(state.transfers.count))" : "")"
+        + (state.transferFocused ? " · Esc or x cancels, any other key returns" : "")
+    buffer.frame(rect, title: title, focused: state.transferFocused || transfer.outcome == .running, color: state.color)
     let inside = rect.inset(1)
     buffer.put("\(transfer.source) → \(transfer.destination)", x: inside.x, y: inside.y, style: .bold, maxWidth: inside.width)
     let y = inside.y + 1

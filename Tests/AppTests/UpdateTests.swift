@@ -68,6 +68,10 @@ import Testing
         guard case .startCopy(let id, _, let target)? = started.first else { Issue.record("\(started)"); return }
         #expect(target == destination)
         #expect(update(&state, .key(.character("x"))) == [.cancelCopy(id: id)])
+        _ = update(&state, .key(.tab))
+        #expect(state.transferFocused)
+        #expect(update(&state, .key(.escape)) == [.cancelCopy(id: id)], "Esc on the copy pane cancels it")
+        #expect(!state.transferFocused)
         _ = update(&state, .transferFailed(id: id, message: "cancelled", cancelled: true))
         #expect(state.status?.text == "copy cancelled: no tag was written")
     }
