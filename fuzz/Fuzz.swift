@@ -1,0 +1,23 @@
+import Foundation
+
+// libFuzzer entry point: one input exercises every parser that reads untrusted text.
+// The first byte picks the parser; the rest is its input. A crash, a trap or an endless loop
+// is a finding; an error thrown is the expected answer to bad input.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    guard size > 0 else { return 0 }
+    let bytes = Array(UnsafeBufferPointer(start: data + 1, count: size - 1))
+    let text = String(decoding: bytes, as: UTF8.self)
+    switch data[0] % 5 {
+    case 0: _ = try? Reference(parsing: text)
+    case 1:
+        if let tree = try? JSONTree.parse(bytes) {
+            _ = tree.prettyLines()
+            _ = tree.sameValue(as: tree)
+        }
+    case 2: _ = AuthChallenge.parse(text)
+    case 3: _ = nextLink(text)
+    default: _ = try? Manifest(bytes: Data(bytes))
+    }
+    return 0
+}
