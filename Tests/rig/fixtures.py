@@ -197,6 +197,8 @@ def seed(host, large_size=8 << 20, catalog_repos=40):
     out["large"] = {"ref": "demo/large:1.0", "digest": digest, "layerSize": len(large.blob)}
 
     out["verdicts"] = verdicts(reg)
+    if catalog_repos >= 40:
+        out["load"] = load_repository(reg, "load/app", 200)
 
     for i in range(catalog_repos):
         image(reg, f"many/repo-{i:02d}", "amd64", base[:1], tag="v1")
@@ -253,3 +255,16 @@ def verdicts(reg):
     reg.push_blob(repo, different_config)
     out["different"] = reg.push_manifest(repo, "different", compact(manifest(cfg=different_config)), OCI_MANIFEST)
     return out
+
+
+def load_repository(reg, repo, count):
+    """`count` tags, each a distinct image (own config and layer) on two shared base layers."""
+    shared = [Layer("base/os.txt", b"shared os layer\n" * 500), Layer("base/runtime.txt", b"shared runtime\n" * 500)]
+    for layer in shared:
+        reg.push_blob(repo, layer.blob)
+    digests = {}
+    for i in range(count):
+        own = Layer(f"app/build-{i}.txt", f"build {i}\n".encode() * 50)
+        data, digest, _ = image(reg, repo, "amd64", shared + [own], tag=f"build-{i:03d}")
+        digests[f"build-{i:03d}"] = digest
+    return {"repo": repo, "digests": digests}
