@@ -15,9 +15,13 @@ public struct ClientOptions: Sendable {
     /// The first back-off delay; it doubles per attempt.
     public var initialBackoff: Duration
     public var userAgent: String
+    /// Seconds a transfer may move nothing before it is given up (and retried where that is safe).
+    public var stallTimeout: Int
 
     public init(trust: TrustPolicy, credentials: CredentialStore = CredentialStore(), credentialOverride: Credential? = nil,
-                maxAttempts: Int = 4, initialBackoff: Duration = .milliseconds(250), userAgent: String = "regtui/0.1") {
+                maxAttempts: Int = 4, initialBackoff: Duration = .milliseconds(250), userAgent: String = "regtui/0.1",
+                stallTimeout: Int = 30) {
+        self.stallTimeout = stallTimeout
         self.trust = trust
         self.credentials = credentials
         self.credentialOverride = credentialOverride
@@ -42,7 +46,7 @@ public final class RegistryClient: Sendable {
     public convenience init(options: ClientOptions) {
         let trust = options.trust
         let cache = Mutex<[String: TLSSettings]>([:])
-        let transport = CurlTransport { host in
+        let transport = CurlTransport(stallTimeout: options.stallTimeout) { host in
             if let known = cache.withLock({ $0[host] }) { return known }
             let settings = trust.settings(for: host)
             cache.withLock { $0[host] = settings }

@@ -33,6 +33,8 @@ struct Context {
     static let globalHelp = """
       --insecure        allow plain HTTP and skip TLS verification
       --ca-file FILE    also trust the CA certificates in FILE (repeatable)
+      --timeout SECONDS give up on a transfer that moves nothing for SECONDS (default 30);
+                        downloads are then resumed, other requests retried where safe
     """
 }
 

@@ -59,11 +59,16 @@ func run() async -> Int32 {
         let insecure = arguments.flag("--insecure")
         let caFiles = try arguments.options("--ca-file")
         let json = arguments.flag("--json")
+        var stallTimeout = 30
+        if let text = try arguments.option("--timeout") {
+            guard let seconds = Int(text), (1...3600).contains(seconds) else { throw UsageError("--timeout takes seconds, from 1 to 3600") }
+            stallTimeout = seconds
+        }
         instance = try command.init(arguments: &arguments)
         try arguments.finish()
         let credentials = CredentialStore()
         let trust = try TrustPolicy(insecure: insecure, caFiles: caFiles)
-        context = Context(client: RegistryClient(options: ClientOptions(trust: trust, credentials: credentials)),
+        context = Context(client: RegistryClient(options: ClientOptions(trust: trust, credentials: credentials, stallTimeout: stallTimeout)),
                           credentials: credentials, output: output, json: json)
     } catch let error as UsageError {
         output.error("\(error.message)\n\n\(command.help)")

@@ -110,4 +110,49 @@ import Testing
         }
         #expect(rig.openUploads(inDest: repository).isEmpty, "\(name): no upload session left open")
     }
+
+    /// A slow loris: the source sends part of a blob, then nothing. With --timeout 2 the download
+    /// is given up, resumed with Range, and the copy completes.
+    @Test func aStalledDownloadIsGivenUpAndResumed() async throws {
+        let layer = try await regtui(["inspect", rig.ref("large"), "--json"], environment: environment)
+        let digest = try #require(JSONValue.parse(layer.stdout)?["layers"]?[0]?["digest"]?.string)
+        let repository = "faults/stall-\(UUID().uuidString.prefix(6).lowercased())"
+        let rules = #"[{"method":"GET","path":"/blobs/\#(digest)","action":"stall","after":1048576,"seconds":30,"times":1}]"#
+        let result = try await FaultProxies.shared.with(faulty, rules: rules) {
+            try await regtui(["copy", "\(faulty)/demo/large:1.0", "\(rig.dest)/\(repository)", "--timeout", "2", "--json"],
+                             environment: environment)
+        }
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(JSONValue.parse(result.stdout)?["digest"]?.string == rig.digest("large"))
+        #expect(rig.openUploads(inDest: repository).isEmpty)
+    }
+
+    /// Docker schema 1 is shown, read-only; copying it is refused with a reason.
+    @Test func schema1IsReadableButNotCopied() async throws {
+        let schema1 = #"{"schemaVersion":1,"name":"demo/single","tag":"1.0","architecture":"amd64","fsLayers":[{"blobSum":"sha256:\#(String(repeating: "a", count: 64))"}],"history":[{"v1Compatibility":"{}"}],"signatures":[]}"#
+        let body = schema1.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        let rules = #"[{"method":"GET","path":"\#(Self.manifestPath)","action":"replace","content_type":"application/vnd.docker.distribution.manifest.v1+prettyjws","body":"\#(body)","times":-1}]"#
+        let (inspect, copy) = try await FaultProxies.shared.with(faulty, rules: rules) {
+            let inspect = try await regtui(["inspect", "\(faulty)/demo/single:1.0"], environment: environment)
+            let copy = try await regtui(["copy", "\(faulty)/demo/single:1.0", "\(rig.dest)/faults/schema1"], environment: environment)
+            return (inspect, copy)
+        }
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+        #expect(inspect.text.contains("Docker schema 1"))
+        #expect(copy.status == 2 && copy.stderr.contains("schema 1 manifests are read-only"), "\(copy.stderr)")
+    }
+
+    /// A tag list of 100,000 names, as a busy registry might serve in one page.
+    @Test func aHugeTagListIsListedWhole() async throws {
+        let tags = (0..<100_000).map { "\"build-\($0)\"" }.joined(separator: ",")
+        let body = #"{\"name\":\"demo/single\",\"tags\":[\#(tags.replacingOccurrences(of: "\"", with: "\\\""))]}"#
+        let rules = #"[{"method":"GET","path":"/v2/demo/single/tags/list","action":"replace","body":"\#(body)","times":-1}]"#
+        let result = try await FaultProxies.shared.with(faulty, rules: rules) {
+            try await regtui(["tags", "\(faulty)/demo/single"], environment: environment)
+        }
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.text.split(separator: "\n")
+        #expect(lines.count == 100_000)
+        #expect(lines.last == "build-99999")
+    }
 }

@@ -14,7 +14,7 @@ Actions:
   no_length    forward, send the body without Content-Length (connection close ends it)
   redirect     answer 307 to `location`
   truncate     forward, cut the body to `length` bytes (with a matching Content-Length)
-  replace      forward, replace the body with `body` (and fix Content-Length)
+  replace      forward, replace the body with `body` (and fix Content-Length; `content_type` too if given)
   link         forward, replace the Link header with `value`
 """
 import http.client
@@ -127,6 +127,9 @@ class FaultProxy:
                 if action in ("truncate", "replace"):
                     out_headers = [(k, v) for k, v in out_headers if k.lower() != "content-length"]
                     out_headers.append(("Content-Length", str(len(data))))
+                if action == "replace" and "content_type" in rule:
+                    out_headers = [(k, v) for k, v in out_headers if k.lower() not in ("content-type", "docker-content-digest")]
+                    out_headers.append(("Content-Type", rule["content_type"]))
                 if action == "no_length":
                     out_headers = [(k, v) for k, v in out_headers if k.lower() != "content-length"]
                     self.close_connection = True
