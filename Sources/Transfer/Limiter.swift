@@ -1,13 +1,13 @@
 /// Lets at most `limit` operations run at once; the rest wait their turn in order.
-actor Limiter {
+public actor Limiter {
     private let limit: Int
     private var running = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    init(limit: Int) { self.limit = max(1, limit) }
+    public init(limit: Int) { self.limit = max(1, limit) }
 
     /// Runs `operation` when a place is free.
-    func run<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {
         if running >= limit {
             await withCheckedContinuation { waiting.append($0) }
         } else {

@@ -45,7 +45,7 @@ final class EffectRunner: Sendable {
     let client: RegistryClient
     let mailbox: Mailbox
     private let copies = Mutex<[Int: Task<Void, Never>]>([:])
-    private let digestSlots = Limiter(8)
+    private let digestSlots = Limiter(limit: 8)
 
     init(client: RegistryClient, mailbox: Mailbox) {
         self.client = client
@@ -77,9 +77,9 @@ final class EffectRunner: Sendable {
         case .loadDigest(let reference):
             let slots = digestSlots
             Task.detached {
-                await slots.acquire()
-                defer { Task { await slots.release() } }
-                if let digest = try? await client.resolveDigest(reference) { mailbox.post(.digestLoaded(reference: reference, digest: digest)) }
+                if let digest = try? await slots.run({ try await client.resolveDigest(reference) }) {
+                    mailbox.post(.digestLoaded(reference: reference, digest: digest))
+                }
             }
         case .loadTree(let key, let reference):
             Task.detached {
@@ -126,21 +126,4 @@ final class EffectRunner: Sendable {
 
 extension RegistryError {
     var isCancellation: Bool { if case .cancelled = self { true } else { false } }
-}
-
-/// A counting semaphore for tasks.
-actor Limiter {
-    private var free: Int
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    init(_ slots: Int) { free = slots }
-
-    func acquire() async {
-        if free > 0 { free -= 1; return }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func release() {
-        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
-    }
 }
