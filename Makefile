@@ -7,7 +7,7 @@ setup:
 	scripts/setup
 
 build: setup
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 demo: build
 	scripts/demo
