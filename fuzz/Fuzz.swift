@@ -11,7 +11,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     switch data[0] % 5 {
     case 0: _ = try? Reference(parsing: text)
     case 1:
-        if let tree = try? JSONTree.parse(bytes) {
+        if let tree = try? JSONTree.parse(Data(bytes)) {
             _ = tree.prettyLines()
             _ = tree.sameValue(as: tree)
         }

@@ -371,7 +371,7 @@ private func rawView(of row: TreeRow, in tree: ImageTree) -> Overlay {
         let lines = node?.manifest.tree.prettyLines() ?? []
         return .text(title: "\(row.label)  \(row.descriptor.digest)", lines: lines, offset: 0)
     case .config:
-        if let config = node?.config, let parsed = try? JSONTree.parse(Array(config)) {
+        if let config = node?.config, let parsed = try? JSONTree.parse(config) {
             return .text(title: "config  \(row.descriptor.digest)", lines: parsed.prettyLines(), offset: 0)
         }
         return .text(title: "config", lines: ["the config blob is not an image config, or was not fetched"], offset: 0)

@@ -263,8 +263,8 @@ enum DiffHeader {
         for part in shown.prefix(6) {
             let label = part.part.padding(toLength: labelWidth, withPad: " ", startingAt: 0)
             let side = part.equal ? "" : "A "
-            let a = (part.a.map { side + String($0.prefix(19)) } ?? side + "—") + (part.aDetail.map { " (\($0))" } ?? "")
-            let b = part.equal ? "" : "   " + (part.b.map { "B " + String($0.prefix(19)) } ?? "B —") + (part.bDetail.map { " (\($0))" } ?? "")
+            let a = side + (part.a.map { String($0.description.prefix(19)) } ?? "—") + (part.aDetail.map { " (\($0))" } ?? "")
+            let b = part.equal ? "" : "   B " + (part.b.map { String($0.description.prefix(19)) } ?? "—") + (part.bDetail.map { " (\($0))" } ?? "")
             lines.append(StyledLine("\(part.equal ? "=" : "≠") \(label) \(a)\(b)", style: part.equal ? .dim : .plain))
         }
         if shown.count > 6 { lines.append(StyledLine("  … \(shown.count - 6) more parts: regtui diff --json lists them all", style: .dim)) }

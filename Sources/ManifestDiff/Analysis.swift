@@ -42,7 +42,7 @@ enum Analysis {
             evidence.append("the first difference is at byte \(offset): \(context(a, offset)) vs \(context(b, offset))")
         }
         var form = FormDifferences()
-        form.walk(x.tree, y.tree)
+        form.walk(x.tree.root, y.tree.root)
         if !form.keyOrder && !form.escapes && !form.numbers {
             evidence.append("only whitespace differs (indentation, spaces or newlines)")
         }
@@ -63,23 +63,26 @@ enum Analysis {
     struct FormDifferences {
         var keyOrder = false, escapes = false, numbers = false
 
-        mutating func walk(_ a: JSONTree, _ b: JSONTree) {
-            switch (a, b) {
-            case (.object(let x), .object(let y)) where x.count == y.count && zip(x, y).allSatisfy({ $0.key == $1.key }):
-                for (l, r) in zip(x, y) { walk(l.value, r.value) }
-            case (.object(let x), .object(let y)):
-                let keysX = x.map { JSONTree.decodedString($0.key) }, keysY = y.map { JSONTree.decodedString($0.key) }
+        mutating func walk(_ a: JSONValue, _ b: JSONValue) {
+            guard a.kind == b.kind else { return }
+            switch a.kind {
+            case .object where a.count == b.count && zip(a.members, b.members).allSatisfy({ $0.key.sameText(as: $1.key) }):
+                for (l, r) in zip(a.members, b.members) { walk(l.value, r.value) }
+            case .object:
+                let keysX = a.members.map { $0.key.string ?? "" }, keysY = b.members.map { $0.key.string ?? "" }
                 if keysX != keysY { keyOrder = true }
-                if !escapes && zip(x, y).contains(where: { $0.key != $1.key && JSONTree.decodedString($0.key) == JSONTree.decodedString($1.key) }) {
+                if !escapes && zip(a.members, b.members).contains(where: { !$0.key.sameText(as: $1.key) && $0.key.string == $1.key.string }) {
                     escapes = true
                 }
-                var byKey: [String: JSONTree] = [:]
-                for (key, member) in zip(keysY, y) { byKey[key] = member.value }
-                for (key, member) in zip(keysX, x) { if let other = byKey[key] { walk(member.value, other) } }
-            case (.array(let x), .array(let y)):
-                for (l, r) in zip(x, y) { walk(l, r) }
-            case (.scalar(let l), .scalar(let r)) where l != r:
-                if l.hasPrefix("\"") { escapes = true } else { numbers = true }
+                var byKey: [String: JSONValue] = [:]
+                for (key, member) in zip(keysY, b.members) { byKey[key] = member.value }
+                for (key, member) in zip(keysX, a.members) { if let other = byKey[key] { walk(member.value, other) } }
+            case .array:
+                for (l, r) in zip(a.items!, b.items!) { walk(l, r) }
+            case .string where !a.sameText(as: b):
+                escapes = true
+            case .literal where !a.sameText(as: b):
+                numbers = true
             default:
                 break
             }
@@ -87,6 +90,9 @@ enum Analysis {
     }
 
     // MARK: Images
+
+    /// How many differing layers the evidence names one by one; the parts table has the rest.
+    static let layersNamed = 5
 
     static func compareImages(_ left: ImageTree, _ right: ImageTree) -> Result {
         let x = left.manifest.image!, y = right.manifest.image!
@@ -99,8 +105,14 @@ enum Analysis {
             var evidence = ["the same config \(x.config.digest) (image ID \(x.config.digest.short)), so the same uncompressed layers"]
             let ids = ManifestComparison.diffIDs(left)
             if !ids.isEmpty { evidence.append("diff_ids (uncompressed layer digests) are the same on both sides: \(ids.map(\.short).joined(separator: ", "))") }
-            for (index, pair) in zip(x.layers, y.layers).enumerated() where pair.0.digest != pair.1.digest {
-                evidence.append("layer \(index + 1) differs as a blob: \(pair.0.digest.short) (\(ManifestComparison.detail(pair.0))) vs \(pair.1.digest.short) (\(ManifestComparison.detail(pair.1)))")
+            let differing = x.layers.indices.prefix(y.layers.count).lazy.filter { x.layers[$0].digest != y.layers[$0].digest }
+            for index in differing.prefix(Self.layersNamed) {
+                let (l, r) = (x.layers[index], y.layers[index])
+                evidence.append("layer \(index + 1) differs as a blob: \(l.digest.short) (\(ManifestComparison.detail(l))) vs \(r.digest.short) (\(ManifestComparison.detail(r)))")
+            }
+            let count = differing.count
+            if count > Self.layersNamed {
+                evidence.append("\(count - Self.layersNamed) more layers differ as blobs (\(count) of \(min(x.layers.count, y.layers.count)) in all; the parts table lists each)")
             }
             if x.layers.count != y.layers.count { evidence.append("layer counts differ: \(x.layers.count) vs \(y.layers.count)") }
             return Result(verdict: .recompressed, evidence: evidence)
@@ -142,9 +154,9 @@ enum Analysis {
     }
 
     static func configFieldsDiffering(_ a: Data?, _ b: Data?) -> [String] {
-        guard let a, let b, let x = try? JSONTree.parse(Array(a)), let y = try? JSONTree.parse(Array(b)),
-              case .object(let left) = x, case .object(let right) = y else { return ["(configs not available)"] }
-        let keys = Set(left.map { JSONTree.decodedString($0.key) }).union(right.map { JSONTree.decodedString($0.key) })
+        guard let a, let b, let x = try? JSONTree.parse(a), let y = try? JSONTree.parse(b),
+              x.root.kind == .object, y.root.kind == .object else { return ["(configs not available)"] }
+        let keys = Set(x.root.members.map { $0.key.string ?? "" }).union(y.root.members.map { $0.key.string ?? "" })
         let differing = keys.sorted().filter { key in
             guard let l = x[key], let r = y[key] else { return true }
             return !l.sameValue(as: r)

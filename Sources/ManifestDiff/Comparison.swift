@@ -42,24 +42,40 @@ public struct SideSummary: Codable, Sendable, Equatable {
 }
 
 /// One row of the parts table: a part's digest on each side.
-public struct PartRow: Codable, Sendable, Equatable {
+public struct PartRow: Sendable, Equatable {
     /// "manifest", "config (image ID)", "layer 1", "diff_id 1", "linux/amd64", …
     public var part: String
-    public var a: String?
-    public var b: String?
-    /// Size and media type, where the part has them.
-    public var aDetail: String?
-    public var bDetail: String?
-    public var equal: Bool
+    public var a: Digest?
+    public var b: Digest?
+    public var equal: Bool { a == b }
+    /// Size and media type of each side, where the part has them (made into text on request:
+    /// a table can have tens of thousands of rows).
+    private var aBlob: Blob?
+    private var bBlob: Blob?
 
-    init(part: String, a: String?, b: String?, aDetail: String? = nil, bDetail: String? = nil) {
+    private struct Blob: Sendable, Equatable {
+        var size: Int64
+        var mediaType: MediaType
+    }
+
+    /// A row of two digests.
+    init(part: String, a: Digest?, b: Digest?) {
         self.part = part
         self.a = a
         self.b = b
-        self.aDetail = aDetail
-        self.bDetail = bDetail
-        self.equal = a == b
     }
+
+    /// A row of two descriptors, with their sizes and media types.
+    init(part: String, a: Descriptor?, b: Descriptor?) {
+        self.init(part: part, a: a?.digest, b: b?.digest)
+        aBlob = a.map { Blob(size: $0.size, mediaType: $0.mediaType) }
+        bBlob = b.map { Blob(size: $0.size, mediaType: $0.mediaType) }
+    }
+
+    /// "1.2 MiB, OCI layer (gzip)" for side A, when the part has a size and media type.
+    public var aDetail: String? { aBlob.map { ManifestComparison.detail(size: $0.size, mediaType: $0.mediaType) } }
+    /// The same for side B.
+    public var bDetail: String? { bBlob.map { ManifestComparison.detail(size: $0.size, mediaType: $0.mediaType) } }
 }
 
 /// The comparison of a pair of children (indexes are compared platform by platform).
@@ -125,46 +141,42 @@ public struct ManifestComparison: Sendable {
     // MARK: - Parts
 
     static func parts(_ left: ImageTree, _ right: ImageTree) -> [PartRow] {
-        var rows = [PartRow(part: "manifest", a: left.manifest.digest.description, b: right.manifest.digest.description,
-                            aDetail: detail(left.manifest.descriptor), bDetail: detail(right.manifest.descriptor))]
+        var rows = [PartRow(part: "manifest", a: left.manifest.descriptor, b: right.manifest.descriptor)]
         switch (left.manifest.content, right.manifest.content) {
         case (.index(let x), .index(let y)):
             for (platform, l, r) in Analysis.pairChildren(x, y) {
-                rows.append(PartRow(part: platform, a: l?.digest.description, b: r?.digest.description,
-                                    aDetail: l.map(detail), bDetail: r.map(detail)))
+                rows.append(PartRow(part: platform, a: l, b: r))
             }
         case (.index, .image), (.image, .index):
             let (index, image, indexOnLeft) = left.manifest.index != nil ? (left, right, true) : (right, left, false)
             if let child = Analysis.matchingChild(of: index, for: image) {
                 let label = child.platform(in: index.manifest.index).map { "\($0) manifest" } ?? "paired manifest"
-                rows.append(PartRow(part: label, a: (indexOnLeft ? child : image).manifest.digest.description,
-                                    b: (indexOnLeft ? image : child).manifest.digest.description))
-                rows += imageParts(indexOnLeft ? child : image, indexOnLeft ? image : child)
+                let (l, r) = indexOnLeft ? (child, image) : (image, child)
+                rows.append(PartRow(part: label, a: l.manifest.digest, b: r.manifest.digest))
+                appendImageParts(l, r, to: &rows)
             }
         case (.image, .image):
-            rows += imageParts(left, right)
+            appendImageParts(left, right, to: &rows)
         default:
             break
         }
         return rows
     }
 
-    static func imageParts(_ left: ImageTree, _ right: ImageTree) -> [PartRow] {
-        guard let x = left.manifest.image, let y = right.manifest.image else { return [] }
-        var rows = [PartRow(part: "config (image ID)", a: x.config.digest.description, b: y.config.digest.description,
-                            aDetail: detail(x.config), bDetail: detail(y.config))]
+    /// The config, layer and diff_id rows of two images.
+    static func appendImageParts(_ left: ImageTree, _ right: ImageTree, to rows: inout [PartRow]) {
+        guard let x = left.manifest.image, let y = right.manifest.image else { return }
+        rows.reserveCapacity(rows.count + 1 + max(x.layers.count, y.layers.count) * 2)
+        rows.append(PartRow(part: "config (image ID)", a: x.config, b: y.config))
         for index in 0..<max(x.layers.count, y.layers.count) {
-            let l = index < x.layers.count ? x.layers[index] : nil
-            let r = index < y.layers.count ? y.layers[index] : nil
-            rows.append(PartRow(part: "layer \(index + 1)", a: l?.digest.description, b: r?.digest.description,
-                                aDetail: l.map(detail), bDetail: r.map(detail)))
+            rows.append(PartRow(part: "layer \(index + 1)", a: index < x.layers.count ? x.layers[index] : nil,
+                                b: index < y.layers.count ? y.layers[index] : nil))
         }
         let leftIDs = diffIDs(left), rightIDs = diffIDs(right)
         for index in 0..<max(leftIDs.count, rightIDs.count) {
-            rows.append(PartRow(part: "diff_id \(index + 1)", a: index < leftIDs.count ? leftIDs[index].description : nil,
-                                b: index < rightIDs.count ? rightIDs[index].description : nil))
+            rows.append(PartRow(part: "diff_id \(index + 1)", a: index < leftIDs.count ? leftIDs[index] : nil,
+                                b: index < rightIDs.count ? rightIDs[index] : nil))
         }
-        return rows
     }
 
     static func diffIDs(_ tree: ImageTree) -> [Digest] {
@@ -172,6 +184,11 @@ public struct ManifestComparison: Sendable {
     }
 
     static func detail(_ descriptor: Descriptor) -> String {
-        "\(ByteCount.format(descriptor.size)), \(descriptor.mediaType.friendlyName)"
+        detail(size: descriptor.size, mediaType: descriptor.mediaType)
+    }
+
+    /// "1.2 MiB, OCI layer (gzip)".
+    static func detail(size: Int64, mediaType: MediaType) -> String {
+        ByteCount.format(size) + ", " + mediaType.friendlyName
     }
 }

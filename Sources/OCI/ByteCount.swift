@@ -1,15 +1,18 @@
 /// Human-readable byte counts in binary units: `512 B`, `1.5 KiB`, `12.0 MiB`.
 public enum ByteCount {
+    /// `bytes` in the largest unit that keeps the number under 1024, to a tenth (rounded half up).
+    /// Integer arithmetic: a diff formats tens of thousands of sizes.
+    private static let units = ["KiB", "MiB", "GiB", "TiB"]
+
     public static func format(_ bytes: Int64) -> String {
         if bytes < 1024 { return "\(bytes) B" }
-        let units = ["KiB", "MiB", "GiB", "TiB"]
-        var value = Double(bytes) / 1024
         var unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
+        var divisor: Int64 = 1024
+        while bytes / divisor >= 1024 && unit < units.count - 1 {
+            divisor <<= 10
             unit += 1
         }
-        let tenths = (value * 10).rounded() / 10
-        return "\(tenths) \(units[unit])"
+        let tenths = (bytes / (divisor >> 10) * 10 + 512) / 1024
+        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
     }
 }

@@ -18,14 +18,22 @@ public struct Descriptor: Hashable, Sendable, Codable {
         self.artifactType = artifactType
     }
 
+    /// Reads a list of descriptors; `name` names the list in errors (`layers[3]`).
+    static func list(_ items: JSONValue.Items, named name: String) throws(OCIError) -> [Descriptor] {
+        var descriptors: [Descriptor] = []
+        descriptors.reserveCapacity(items.count)
+        for (position, item) in items.enumerated() { descriptors.append(try Descriptor(item, at: "\(name)[\(position)]")) }
+        return descriptors
+    }
+
     /// Reads a descriptor from a parsed document; `path` names it in errors (`layers[3]`).
     /// One pass over the members: manifests can hold tens of thousands of descriptors.
-    init(_ tree: JSONTree, at path: String) throws(OCIError) {
-        guard case .object(let members) = tree else { throw .invalidManifest(reason: "\(path) is not a descriptor") }
+    init(_ tree: JSONValue, at path: @autoclosure () -> String) throws(OCIError) {
+        guard tree.kind == .object else { throw .invalidManifest(reason: "\(path()) is not a descriptor") }
         var type: String?, digestText: String?, size: Int64?
-        var urls: [String]?, annotations: [String: String]?, artifactType: String?, platformTree: JSONTree?
-        for member in members {
-            switch member.key {
+        var urls: [String]?, annotations: [String: String]?, artifactType: String?, platformTree: JSONValue?
+        for member in tree.members {
+            switch member.key.text {
             case "\"mediaType\"": type = member.value.string
             case "\"digest\"": digestText = member.value.string
             case "\"size\"": size = member.value.integer
@@ -36,15 +44,15 @@ public struct Descriptor: Hashable, Sendable, Codable {
             default: break
             }
         }
-        guard let digestText else { throw .invalidManifest(reason: "\(path) has no \"digest\"") }
+        guard let digestText else { throw .invalidManifest(reason: "\(path()) has no \"digest\"") }
         let digest: Digest
-        do { digest = try Digest(parsing: digestText) } catch { throw .invalidManifest(reason: "\(path): \(error.description)") }
-        guard let size, size >= 0 else { throw .invalidManifest(reason: "\(path) has no valid \"size\"") }
+        do { digest = try Digest(parsing: digestText) } catch { throw .invalidManifest(reason: "\(path()): \(error.description)") }
+        guard let size, size >= 0 else { throw .invalidManifest(reason: "\(path()) has no valid \"size\"") }
         self.init(mediaType: MediaType(type ?? ""), digest: digest, size: size, annotations: annotations, artifactType: artifactType)
         self.urls = urls
         if let platformTree {
             guard let os = platformTree["os"]?.string, let architecture = platformTree["architecture"]?.string else {
-                throw .invalidManifest(reason: "\(path).platform needs \"os\" and \"architecture\"")
+                throw .invalidManifest(reason: "\(path()).platform needs \"os\" and \"architecture\"")
             }
             var value = Platform(os: os, architecture: architecture, variant: platformTree["variant"]?.string)
             value.osVersion = platformTree["os.version"]?.string

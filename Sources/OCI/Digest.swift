@@ -13,32 +13,41 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible, Comparable, C
     }
 
     public let algorithm: Algorithm
+    /// `algorithm:hex`, as registries write it. Kept whole: digests are printed far more often
+    /// than they are taken apart.
+    public let description: String
+
     /// Lower-case hex encoding of the hash.
-    public let hex: String
+    public var hex: String { String(description.dropFirst(algorithm.rawValue.count + 1)) }
 
     /// Parses `algorithm:hex`, strictly: a known algorithm, lower-case hex of the right length.
     public init(parsing text: String) throws(OCIError) {
-        guard let colon = text.firstIndex(of: ":") else {
+        var text = text
+        let (algorithmName, hexCount, isHex) = text.withUTF8 { utf8 in
+            let colon = utf8.firstIndex(of: UInt8(ascii: ":")) ?? utf8.count
+            let hex = utf8[min(colon + 1, utf8.count)...]
+            return (String(decoding: utf8[..<colon], as: UTF8.self), hex.count,
+                    hex.allSatisfy { $0 &- 48 < 10 || $0 &- 97 < 6 })
+        }
+        guard algorithmName.utf8.count < text.utf8.count else {
             throw OCIError.invalidDigest(text, reason: "expected the form algorithm:hex, e.g. sha256:<64 hex digits>")
         }
-        let algorithmName = String(text[..<colon])
-        let hex = String(text[text.index(after: colon)...])
         guard let algorithm = Algorithm(rawValue: algorithmName) else {
             throw OCIError.invalidDigest(text, reason: "unsupported algorithm \"\(algorithmName)\" (use sha256 or sha512)")
         }
-        guard hex.utf8.count == algorithm.hexLength else {
-            throw OCIError.invalidDigest(text, reason: "\(algorithm.rawValue) needs \(algorithm.hexLength) hex digits, found \(hex.utf8.count)")
+        guard hexCount == algorithm.hexLength else {
+            throw OCIError.invalidDigest(text, reason: "\(algorithm.rawValue) needs \(algorithm.hexLength) hex digits, found \(hexCount)")
         }
-        guard hex.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+        guard isHex else {
             throw OCIError.invalidDigest(text, reason: "the hash must be lower-case hex digits 0-9a-f")
         }
         self.algorithm = algorithm
-        self.hex = hex
+        self.description = text
     }
 
     init(algorithm: Algorithm, hex: String) {
         self.algorithm = algorithm
-        self.hex = hex
+        self.description = algorithm.rawValue + ":" + hex
     }
 
     /// The digest of `bytes` with `algorithm`.
@@ -48,10 +57,8 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible, Comparable, C
         return hasher.finish()
     }
 
-    public var description: String { "\(algorithm.rawValue):\(hex)" }
-
     /// The first 12 hex digits, as container engines show image IDs.
-    public var short: String { String(hex.prefix(12)) }
+    public var short: String { String(description.dropFirst(algorithm.rawValue.count + 1).prefix(12)) }
 
     public static func < (lhs: Digest, rhs: Digest) -> Bool { lhs.description < rhs.description }
 

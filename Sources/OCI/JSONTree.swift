@@ -1,36 +1,197 @@
+import Foundation
+
 /// A JSON document as written: object keys in their order, every key and scalar as its exact
 /// source text (escapes, number spelling and unicode as they were). Made for showing what a
 /// registry holds, and for telling "same value" from "same bytes".
-public indirect enum JSONTree: Equatable, Sendable {
-    /// Members in document order; each key is its raw text including quotes.
-    case object([(key: String, value: JSONTree)])
-    case array([JSONTree])
-    /// A string, number, `true`, `false` or `null`, as its raw text.
-    case scalar(String)
+///
+/// Parsing makes no strings: the document is one flat list of nodes (kind and byte range) over
+/// the bytes, so a 4 MiB manifest with tens of thousands of descriptors parses in milliseconds
+/// and costs a few bytes per value. Text is made on request.
+public struct JSONTree: Sendable {
+    let storage: Storage
 
-    public static func == (lhs: JSONTree, rhs: JSONTree) -> Bool {
-        switch (lhs, rhs) {
-        case (.object(let a), .object(let b)):
-            a.count == b.count && zip(a, b).allSatisfy { $0.key == $1.key && $0.value == $1.value }
-        case (.array(let a), .array(let b)): a == b
-        case (.scalar(let a), .scalar(let b)): a == b
-        default: false
+    /// The document's top-level value.
+    public var root: JSONValue { JSONValue(storage: storage, index: 0) }
+
+    /// Parses `bytes`; throws with the byte offset of the first problem.
+    /// The bytes are copied once into an array: reading values is then a plain memory access.
+    public static func parse(_ data: Data) throws(JSONTreeError) -> JSONTree {
+        guard data.count < Int(UInt32.max) else {
+            throw JSONTreeError(offset: 0, message: "the document is larger than 4 GiB")
+        }
+        let bytes = [UInt8](data)
+        let nodes = try bytes.withUnsafeBufferPointer { (buffer) throws(JSONTreeError) -> [Node] in
+            var parser = Parser(bytes: buffer)
+            parser.skipWhitespace()
+            try parser.value(depth: 0)
+            parser.skipWhitespace()
+            guard parser.position == buffer.count else { throw parser.error("unexpected text after the document") }
+            return parser.nodes
+        }
+        return JSONTree(storage: Storage(bytes: bytes, nodes: nodes))
+    }
+
+    /// The member `key` (unquoted) of the top-level object, if any.
+    public subscript(key: String) -> JSONValue? { root[key] }
+
+    /// The document indented two spaces a level, keys in their order, scalars as written.
+    public func prettyLines() -> [String] { root.prettyLines() }
+
+    /// Whether two documents hold the same JSON value: member order ignored, strings compared
+    /// after decoding escapes, numbers by their decimal value.
+    public func sameValue(as other: JSONTree) -> Bool { root.sameValue(as: other.root) }
+
+    /// The bytes and their nodes, shared by every value of the document.
+    final class Storage: Sendable {
+        let bytes: [UInt8]
+        let nodes: [Node]
+
+        init(bytes: [UInt8], nodes: [Node]) {
+            self.bytes = bytes
+            self.nodes = nodes
+        }
+
+        /// Runs `body` on the bytes of `node`, less `trim` bytes at each end.
+        func withBytes<Result>(of node: Node, trim: Int = 0, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+            bytes.withUnsafeBytes { raw in body(UnsafeRawBufferPointer(rebasing: raw[Int(node.start) + trim..<Int(node.end) - trim])) }
+        }
+
+        /// The text of `node`, less `trim` bytes at each end.
+        func text(of node: Node, trim: Int = 0) -> String {
+            withBytes(of: node, trim: trim) { String(decoding: $0, as: UTF8.self) }
         }
     }
 
-    /// Parses `bytes`; throws with the byte offset of the first problem.
-    public static func parse(_ bytes: [UInt8]) throws(JSONTreeError) -> JSONTree {
-        var parser = Parser(bytes: bytes)
-        parser.skipWhitespace()
-        let tree = try parser.value(depth: 0)
-        parser.skipWhitespace()
-        guard parser.position == bytes.count else { throw parser.error("unexpected text after the document") }
-        return tree
+    /// One value: its kind, its bytes `start..<end`, how many members or items it has, and the
+    /// index of the first node after it (its members or items lie in between, keys before values).
+    struct Node: Sendable {
+        var kind: JSONValue.Kind
+        var start: UInt32
+        var end: UInt32
+        var count: UInt32 = 0
+        var next: UInt32 = 0
+        /// A string with `\` escapes, whose text is not its value.
+        var escaped = false
+    }
+}
+
+/// One value inside a `JSONTree`.
+public struct JSONValue: Sendable {
+    /// What a value is.
+    public enum Kind: UInt8, Sendable {
+        case object, array, string
+        /// A number, `true`, `false` or `null`.
+        case literal
+    }
+
+    let storage: JSONTree.Storage
+    let index: Int
+
+    private var node: JSONTree.Node { storage.nodes[index] }
+
+    public var kind: Kind { node.kind }
+
+    /// The value's source text, exactly as written (a string's includes its quotes and escapes).
+    public var text: String {
+        storage.text(of: node)
+    }
+
+    /// Whether the two values are written with exactly the same bytes.
+    public func sameText(as other: JSONValue) -> Bool {
+        let a = node, b = other.node
+        guard a.end - a.start == b.end - b.start else { return false }
+        return storage.withBytes(of: a) { mine in
+            other.storage.withBytes(of: b) { theirs in memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0 }
+        }
+    }
+
+    /// The members of an object in document order (none for other kinds); keys are string values.
+    public var members: Members { Members(storage: storage, position: index + 1, remaining: kind == .object ? Int(node.count) : 0) }
+
+    /// The items of an array, or nil for other kinds.
+    public var items: Items? {
+        guard kind == .array else { return nil }
+        return Items(storage: storage, position: index + 1, remaining: Int(node.count))
+    }
+
+    /// How many members or items a container has (0 for scalars).
+    public var count: Int { Int(node.count) }
+
+    /// The member `key` (unquoted) of an object, if any.
+    public subscript(key: String) -> JSONValue? {
+        guard kind == .object else { return nil }
+        let quoted = Array(("\"" + key + "\"").utf8)
+        for member in members where member.key.sameText(as: quoted) { return member.value }
+        return members.first { $0.key.hasEscapes && $0.key.string == key }?.value
+    }
+
+    private func sameText(as bytes: [UInt8]) -> Bool {
+        let node = node
+        return Int(node.end - node.start) == bytes.count && storage.withBytes(of: node) { $0.elementsEqual(bytes) }
+    }
+
+    private var hasEscapes: Bool { node.escaped }
+
+    /// The decoded text of a string value.
+    public var string: String? {
+        guard kind == .string else { return nil }
+        if hasEscapes { return JSONTree.decodedString(text) }
+        return storage.text(of: node, trim: 1)
+    }
+
+    /// An integer value.
+    public var integer: Int64? {
+        guard kind == .literal else { return nil }
+        return Int64(text)
+    }
+
+    /// An object of string values, as annotations are.
+    public var stringMap: [String: String]? {
+        guard kind == .object else { return nil }
+        var map: [String: String] = [:]
+        for member in members { if let value = member.value.string { map[member.key.string ?? ""] = value } }
+        return map
+    }
+
+    /// The members of an object, in document order.
+    public struct Members: Sequence, IteratorProtocol, Sendable {
+        let storage: JSONTree.Storage
+        var position: Int
+        var remaining: Int
+
+        public mutating func next() -> (key: JSONValue, value: JSONValue)? {
+            guard remaining > 0 else { return nil }
+            remaining -= 1
+            let key = JSONValue(storage: storage, index: position)
+            let value = JSONValue(storage: storage, index: position + 1)
+            position = Int(storage.nodes[position + 1].next)
+            return (key, value)
+        }
+
+        public var underestimatedCount: Int { remaining }
+    }
+
+    /// The items of an array, in order.
+    public struct Items: Sequence, IteratorProtocol, Sendable {
+        let storage: JSONTree.Storage
+        var position: Int
+        var remaining: Int
+
+        public mutating func next() -> JSONValue? {
+            guard remaining > 0 else { return nil }
+            remaining -= 1
+            let item = JSONValue(storage: storage, index: position)
+            position = Int(storage.nodes[position].next)
+            return item
+        }
+
+        public var underestimatedCount: Int { remaining }
+        public var count: Int { remaining }
     }
 
     // MARK: - Pretty printing
 
-    /// The document indented two spaces a level, keys in their order, scalars as written.
+    /// The value indented two spaces a level, keys in their order, scalars as written.
     public func prettyLines() -> [String] {
         var lines: [String] = []
         append(to: &lines, indent: "", prefix: "", suffix: "")
@@ -38,24 +199,26 @@ public indirect enum JSONTree: Equatable, Sendable {
     }
 
     private func append(to lines: inout [String], indent: String, prefix: String, suffix: String) {
-        switch self {
-        case .scalar(let text):
+        switch kind {
+        case .string, .literal:
             lines.append(indent + prefix + text + suffix)
-        case .object(let members) where members.isEmpty:
+        case .object where count == 0:
             lines.append(indent + prefix + "{}" + suffix)
-        case .array(let items) where items.isEmpty:
+        case .array where count == 0:
             lines.append(indent + prefix + "[]" + suffix)
-        case .object(let members):
+        case .object:
             lines.append(indent + prefix + "{")
+            let last = count - 1
             for (position, member) in members.enumerated() {
-                member.value.append(to: &lines, indent: indent + "  ", prefix: member.key + ": ",
-                                    suffix: position == members.count - 1 ? "" : ",")
+                member.value.append(to: &lines, indent: indent + "  ", prefix: member.key.text + ": ",
+                                    suffix: position == last ? "" : ",")
             }
             lines.append(indent + "}" + suffix)
-        case .array(let items):
+        case .array:
             lines.append(indent + prefix + "[")
-            for (position, item) in items.enumerated() {
-                item.append(to: &lines, indent: indent + "  ", prefix: "", suffix: position == items.count - 1 ? "" : ",")
+            let last = count - 1
+            for (position, item) in Items(storage: storage, position: index + 1, remaining: count).enumerated() {
+                item.append(to: &lines, indent: indent + "  ", prefix: "", suffix: position == last ? "" : ",")
             }
             lines.append(indent + "]" + suffix)
         }
@@ -63,39 +226,34 @@ public indirect enum JSONTree: Equatable, Sendable {
 
     // MARK: - Values
 
-    /// Whether two documents hold the same JSON value: member order ignored, strings compared
-    /// after decoding escapes, numbers by their decimal value.
-    public func sameValue(as other: JSONTree) -> Bool {
-        switch (self, other) {
-        case (.object(let a), .object(let b)):
-            guard a.count == b.count else { return false }
-            if zip(a, b).allSatisfy({ $0.key == $1.key }) {
-                return zip(a, b).allSatisfy { $0.value.sameValue(as: $1.value) }
+    /// Whether two values are the same JSON value: member order ignored, strings compared after
+    /// decoding escapes, numbers by their decimal value.
+    public func sameValue(as other: JSONValue) -> Bool {
+        guard kind == other.kind else { return false }
+        switch kind {
+        case .object:
+            guard count == other.count else { return false }
+            if zip(members, other.members).allSatisfy({ $0.key.sameText(as: $1.key) }) {
+                return zip(members, other.members).allSatisfy { $0.value.sameValue(as: $1.value) }
             }
-            var byKey: [String: JSONTree] = [:]
-            for member in b { byKey[Self.decodedString(member.key)] = member.value }
-            guard byKey.count == b.count else { return false }
-            return a.allSatisfy { member in byKey[Self.decodedString(member.key)].map { member.value.sameValue(as: $0) } ?? false }
-        case (.array(let a), .array(let b)):
-            return a.count == b.count && zip(a, b).allSatisfy { $0.sameValue(as: $1) }
-        case (.scalar(let a), .scalar(let b)):
-            if a == b { return true }
-            if a.hasPrefix("\""), b.hasPrefix("\"") { return Self.decodedString(a) == Self.decodedString(b) }
-            if let x = Self.decimal(a), let y = Self.decimal(b) { return x == y }
-            return false
-        default:
-            return false
+            var byKey: [String: JSONValue] = [:]
+            for member in other.members { byKey[member.key.string ?? ""] = member.value }
+            guard byKey.count == other.count else { return false }
+            return members.allSatisfy { member in byKey[member.key.string ?? ""].map { member.value.sameValue(as: $0) } ?? false }
+        case .array:
+            guard count == other.count, let mine = items, let theirs = other.items else { return false }
+            return zip(mine, theirs).allSatisfy { $0.sameValue(as: $1) }
+        case .string:
+            return sameText(as: other) || string == other.string
+        case .literal:
+            if sameText(as: other) { return true }
+            guard let x = JSONTree.decimal(text), let y = JSONTree.decimal(other.text) else { return false }
+            return x == y
         }
     }
+}
 
-    /// The member `key` (unquoted) of an object, if any.
-    public subscript(key: String) -> JSONTree? {
-        guard case .object(let members) = self else { return nil }
-        let quoted = "\"" + key + "\""
-        if let member = members.first(where: { $0.key == quoted }) { return member.value }
-        return members.first { $0.key.utf8.contains(UInt8(ascii: "\\")) && Self.decodedString($0.key) == key }?.value
-    }
-
+extension JSONTree {
     /// The decoded value of a string scalar or key (`"caf\u00e9"` → `café`); other text unchanged.
     public static func decodedString(_ raw: String) -> String {
         let utf8 = raw.utf8
@@ -148,7 +306,7 @@ public indirect enum JSONTree: Equatable, Sendable {
     }
 
     /// A number's value as (sign, digits without leading zeros, exponent), so `1.0`, `1` and `10e-1` compare equal.
-    private static func decimal(_ text: String) -> [String]? {
+    static func decimal(_ text: String) -> [String]? {
         var chars = Substring(text)
         var negative = false
         if chars.first == "-" { negative = true; chars = chars.dropFirst() }
@@ -180,81 +338,113 @@ public struct JSONTreeError: Error, Equatable, Sendable, CustomStringConvertible
     public var description: String { "not valid JSON at byte \(offset): \(message)" }
 }
 
+/// Reads bytes into nodes, in document order, checking the grammar as it goes.
 private struct Parser {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var position = 0
+    var nodes: [JSONTree.Node] = []
     static let maxDepth = 512
+
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        nodes.reserveCapacity(bytes.count / 16 + 1)
+    }
 
     func error(_ message: String) -> JSONTreeError { JSONTreeError(offset: position, message: message) }
 
     mutating func skipWhitespace() {
-        while position < bytes.count, [0x20, 0x0a, 0x0d, 0x09].contains(bytes[position]) { position += 1 }
+        while position < bytes.count, Self.isWhitespace(bytes[position]) { position += 1 }
     }
 
-    mutating func value(depth: Int) throws(JSONTreeError) -> JSONTree {
+    /// Appends the value at `position` and everything inside it.
+    mutating func value(depth: Int) throws(JSONTreeError) {
         guard depth < Self.maxDepth else { throw error("nested more than \(Self.maxDepth) levels deep") }
         guard position < bytes.count else { throw error("the document ends where a value should be") }
         switch bytes[position] {
         case UInt8(ascii: "{"):
-            position += 1
-            var members: [(key: String, value: JSONTree)] = []
+            let slot = open(.object)
             skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
+            if position < bytes.count, bytes[position] == UInt8(ascii: "}") { return close(slot) }
             while true {
                 skipWhitespace()
                 guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { throw error("expected a \"key\"") }
-                let key = try string()
+                try string()
                 skipWhitespace()
                 guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw error("expected \":\" after a key") }
                 position += 1
                 skipWhitespace()
-                members.append((key, try value(depth: depth + 1)))
+                try value(depth: depth + 1)
+                nodes[slot].count += 1
                 skipWhitespace()
                 guard position < bytes.count else { throw error("unterminated object") }
                 if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-                if bytes[position] == UInt8(ascii: "}") { position += 1; return .object(members) }
+                if bytes[position] == UInt8(ascii: "}") { return close(slot) }
                 throw error("expected \",\" or \"}\"")
             }
         case UInt8(ascii: "["):
-            position += 1
-            var items: [JSONTree] = []
+            let slot = open(.array)
             skipWhitespace()
-            if position < bytes.count, bytes[position] == UInt8(ascii: "]") { position += 1; return .array(items) }
+            if position < bytes.count, bytes[position] == UInt8(ascii: "]") { return close(slot) }
             while true {
                 skipWhitespace()
-                items.append(try value(depth: depth + 1))
+                try value(depth: depth + 1)
+                nodes[slot].count += 1
                 skipWhitespace()
                 guard position < bytes.count else { throw error("unterminated array") }
                 if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
-                if bytes[position] == UInt8(ascii: "]") { position += 1; return .array(items) }
+                if bytes[position] == UInt8(ascii: "]") { return close(slot) }
                 throw error("expected \",\" or \"]\"")
             }
         case UInt8(ascii: "\""):
-            return .scalar(try string())
+            try string()
         default:
             let start = position
             while position < bytes.count, !Self.isDelimiter(bytes[position]) { position += 1 }
-            let text = String(decoding: bytes[start..<position], as: UTF8.self)
+            let text = UnsafeBufferPointer(rebasing: bytes[start..<position])
             guard Self.isLiteral(text) else {
                 position = start
-                throw error("unexpected \(text.isEmpty ? "character" : "\"\(text.prefix(20))\"")")
+                let shown = String(decoding: text.prefix(20), as: UTF8.self)
+                throw error("unexpected \(text.isEmpty ? "character" : "\"\(shown)\"")")
             }
-            return .scalar(text)
+            append(.literal, from: start)
         }
     }
 
-    /// A string's raw text, quotes included; escapes checked, not decoded.
-    mutating func string() throws(JSONTreeError) -> String {
+    /// Starts a container at `position`; returns its node's index.
+    private mutating func open(_ kind: JSONValue.Kind) -> Int {
+        nodes.append(JSONTree.Node(kind: kind, start: UInt32(position), end: 0))
+        position += 1
+        return nodes.count - 1
+    }
+
+    /// Ends the container at `slot` with the bracket at `position`.
+    private mutating func close(_ slot: Int) {
+        position += 1
+        nodes[slot].end = UInt32(position)
+        nodes[slot].next = UInt32(nodes.count)
+    }
+
+    private mutating func append(_ kind: JSONValue.Kind, from start: Int, escaped: Bool = false) {
+        nodes.append(JSONTree.Node(kind: kind, start: UInt32(start), end: UInt32(position), next: UInt32(nodes.count + 1),
+                                   escaped: escaped))
+    }
+
+    /// A string, quotes included; escapes checked, not decoded.
+    mutating func string() throws(JSONTreeError) {
         let start = position
+        var escaped = false
         position += 1
         while position < bytes.count {
+            position = Self.endOfPlainText(bytes, from: position)
+            guard position < bytes.count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
-                return String(decoding: bytes[start..<position], as: UTF8.self)
+                return append(.string, from: start, escaped: escaped)
             }
             if byte < 0x20 { throw error("a raw control character inside a string") }
             if byte == UInt8(ascii: "\\") {
+                escaped = true
                 guard position + 1 < bytes.count else { break }
                 let escape = bytes[position + 1]
                 if escape == UInt8(ascii: "u") {
@@ -273,20 +463,53 @@ private struct Parser {
         throw error("unterminated string")
     }
 
+    /// The first position from `start` holding a quote, a backslash or a control character
+    /// (or the end): the bytes before it are a string's plain text. Most of a manifest is
+    /// strings, so this looks at eight bytes at a time.
+    static func endOfPlainText(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        let end = bytes.count
+        if let base = UnsafeRawPointer(bytes.baseAddress) {
+            while index + 8 <= end, !hasSpecialByte(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+            }
+        }
+        while index < end {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return index }
+            index += 1
+        }
+        return end
+    }
+
+    /// Whether any of the eight bytes of `word` is a quote, a backslash or below 0x20, all
+    /// tested at once (the "has zero byte" and "has byte less than" bit tricks).
+    static func hasSpecialByte(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highBits: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ value: UInt64) -> Bool { (value &- ones) & ~value & highBits != 0 }
+        return hasZeroByte(word ^ (ones &* 0x22)) || hasZeroByte(word ^ (ones &* 0x5c))
+            || (word &- ones &* 0x20) & ~word & highBits != 0
+    }
+
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09
+    }
+
     static func isDelimiter(_ byte: UInt8) -> Bool {
-        [0x20, 0x0a, 0x0d, 0x09, UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: ":")].contains(byte)
+        isWhitespace(byte) || byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}")
+            || byte == UInt8(ascii: ":")
     }
 
     static func isHex(_ byte: UInt8) -> Bool {
         (48...57).contains(byte) || (65...70).contains(byte) || (97...102).contains(byte)
     }
 
-    static func isLiteral(_ text: String) -> Bool {
-        if text == "true" || text == "false" || text == "null" { return true }
+    static func isLiteral(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        if text.elementsEqual("true".utf8) || text.elementsEqual("false".utf8) || text.elementsEqual("null".utf8) { return true }
         // -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
-        var bytes = Array(text.utf8)[...]
+        var bytes = text[...]
         if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
-        func digits(_ slice: inout ArraySlice<UInt8>) -> Int {
+        func digits(_ slice: inout Slice<UnsafeBufferPointer<UInt8>>) -> Int {
             let count = slice.prefix { (48...57).contains($0) }.count
             slice = slice.dropFirst(count)
             return count
@@ -304,31 +527,5 @@ private struct Parser {
             guard digits(&bytes) > 0 else { return false }
         }
         return bytes.isEmpty
-    }
-}
-
-// MARK: - Reading values
-
-extension JSONTree {
-    /// The decoded text of a string value.
-    public var string: String? {
-        guard case .scalar(let raw) = self, raw.hasPrefix("\"") else { return nil }
-        return Self.decodedString(raw)
-    }
-
-    /// An integer value.
-    public var integer: Int64? {
-        guard case .scalar(let raw) = self, !raw.hasPrefix("\"") else { return nil }
-        return Int64(raw)
-    }
-
-    public var items: [JSONTree]? { if case .array(let items) = self { items } else { nil } }
-
-    /// An object of string values, as annotations are.
-    public var stringMap: [String: String]? {
-        guard case .object(let members) = self else { return nil }
-        var map: [String: String] = [:]
-        for member in members { if let value = member.value.string { map[Self.decodedString(member.key)] = value } }
-        return map
     }
 }

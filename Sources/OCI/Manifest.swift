@@ -33,10 +33,10 @@ public struct Manifest: Sendable, Hashable {
             throw .invalidManifest(reason: "it is \(bytes.count) bytes; registries accept at most \(Self.maxSize)")
         }
         let tree: JSONTree
-        do { tree = try JSONTree.parse(Array(bytes)) } catch {
+        do { tree = try JSONTree.parse(bytes) } catch {
             throw .invalidManifest(reason: error.description)
         }
-        guard case .object = tree else { throw .invalidManifest(reason: "it is not a JSON object") }
+        guard tree.root.kind == .object else { throw .invalidManifest(reason: "it is not a JSON object") }
         let declared = tree["mediaType"]?.string.map { MediaType($0) }
         let type = declared ?? Self.infer(tree, declaredType: declaredType)
         self.bytes = bytes
@@ -110,7 +110,7 @@ public struct ImageIndex: Hashable, Sendable, Codable {
         schemaVersion = Int(tree["schemaVersion"]?.integer ?? 2)
         mediaType = tree["mediaType"]?.string.map { MediaType($0) }
         artifactType = tree["artifactType"]?.string
-        manifests = try entries.enumerated().map { (position, entry) throws(OCIError) in try Descriptor(entry, at: "manifests[\(position)]") }
+        manifests = try Descriptor.list(entries, named: "manifests")
         subject = try tree["subject"].map { (entry) throws(OCIError) in try Descriptor(entry, at: "subject") }
         annotations = tree["annotations"]?.stringMap
     }
@@ -132,9 +132,7 @@ public struct ImageManifest: Hashable, Sendable, Codable {
         mediaType = tree["mediaType"]?.string.map { MediaType($0) }
         artifactType = tree["artifactType"]?.string
         self.config = try Descriptor(config, at: "config")
-        layers = try (tree["layers"]?.items ?? []).enumerated().map { (position, entry) throws(OCIError) in
-            try Descriptor(entry, at: "layers[\(position)]")
-        }
+        layers = try tree["layers"]?.items.map { (items) throws(OCIError) in try Descriptor.list(items, named: "layers") } ?? []
         subject = try tree["subject"].map { (entry) throws(OCIError) in try Descriptor(entry, at: "subject") }
         annotations = tree["annotations"]?.stringMap
     }

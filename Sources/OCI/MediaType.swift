@@ -53,22 +53,22 @@ public struct MediaType: Hashable, Sendable, Codable, CustomStringConvertible, E
     }
 
     /// A short human name: "OCI index", "Docker manifest list", or the raw string.
-    public var friendlyName: String {
-        switch self {
-        case .ociIndex: "OCI index"
-        case .ociManifest: "OCI manifest"
-        case .ociConfig: "OCI config"
-        case .ociLayer: "OCI layer (tar)"
-        case .ociLayerGzip: "OCI layer (gzip)"
-        case .ociLayerZstd: "OCI layer (zstd)"
-        case .ociEmpty: "OCI empty"
-        case .dockerManifestList: "Docker manifest list"
-        case .dockerManifest: "Docker manifest v2"
-        case .dockerSchema1, .dockerSchema1Signed: "Docker schema 1"
-        case .dockerConfig: "Docker config"
-        case .dockerLayerGzip: "Docker layer (gzip)"
-        case .dockerForeignLayerGzip: "Docker foreign layer"
-        default: rawValue
-        }
-    }
+    public var friendlyName: String { Self.friendlyNames[rawValue] ?? rawValue }
+
+    private static let friendlyNames: [String: String] = [
+        ociIndex.rawValue: "OCI index",
+        ociManifest.rawValue: "OCI manifest",
+        ociConfig.rawValue: "OCI config",
+        ociLayer.rawValue: "OCI layer (tar)",
+        ociLayerGzip.rawValue: "OCI layer (gzip)",
+        ociLayerZstd.rawValue: "OCI layer (zstd)",
+        ociEmpty.rawValue: "OCI empty",
+        dockerManifestList.rawValue: "Docker manifest list",
+        dockerManifest.rawValue: "Docker manifest v2",
+        dockerSchema1.rawValue: "Docker schema 1",
+        dockerSchema1Signed.rawValue: "Docker schema 1",
+        dockerConfig.rawValue: "Docker config",
+        dockerLayerGzip.rawValue: "Docker layer (gzip)",
+        dockerForeignLayerGzip.rawValue: "Docker foreign layer",
+    ]
 }

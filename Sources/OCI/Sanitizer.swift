@@ -3,7 +3,7 @@
 public enum Sanitizer {
     /// `text` on one line, control characters (C0, DEL, C1) and bidi overrides escaped, cut to `limit` characters.
     public static func inline(_ text: String, limit: Int = .max) -> String {
-        if limit == .max, !text.unicodeScalars.contains(where: isUnsafe) { return text }
+        if limit == .max, isPrintableASCII(text) || !text.unicodeScalars.contains(where: isUnsafe) { return text }
         var result = ""
         var count = 0
         for scalar in text.unicodeScalars {
@@ -16,6 +16,12 @@ public enum Sanitizer {
             count += 1
         }
         return result
+    }
+
+    /// Whether `text` is printable ASCII only: the common case, checked byte by byte.
+    static func isPrintableASCII(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7f } }
     }
 
     /// `\x1b` for C0/C1 controls, `\u{202e}` for the rest.

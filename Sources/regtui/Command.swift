@@ -57,6 +57,9 @@ struct Output: Sendable {
         }
     }
 
+    /// Bytes of our own making, already safe for a terminal (registry text in them passed through `safe`).
+    func trusted(_ bytes: [UInt8]) { Self.write(Data(bytes), to: STDOUT_FILENO) }
+
     /// A value as indented JSON with sorted keys.
     func json<Value: Encodable>(_ value: Value) {
         let encoder = JSONEncoder()

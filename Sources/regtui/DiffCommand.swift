@@ -61,7 +61,7 @@ struct DiffCommand: Command {
         let (treeA, treeB) = try await (a, b)
         let comparison = ManifestComparison(treeA, treeB)
         if context.json {
-            context.output.raw(Self.report(comparison))
+            Self.report(comparison, to: context.output)
         } else {
             let style = DiffStyle(color: context.output.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
             let view = exactBytes ? comparison.exactBytes() : comparison.json()
@@ -98,8 +98,9 @@ struct DiffCommand: Command {
     }
 
     /// The `--json` output: verdict, explanation, both sides, the parts table, evidence and pairs.
-    static func report(_ comparison: ManifestComparison) -> Data {
-        var json = JSONWriter()
+    /// Registry text in it is made inert with `safe`, so it is written as it is made.
+    static func report(_ comparison: ManifestComparison, to output: Output) {
+        var json = JSONWriter(sink: output.trusted)
         func side(_ summary: SideSummary) {
             json.beginObject()
             json.key("configDigest"); json.string(summary.configDigest?.description)
@@ -129,9 +130,9 @@ struct DiffCommand: Command {
         json.key("parts"); json.beginArray()
         for part in comparison.parts {
             json.beginObject()
-            json.key("a"); json.string(part.a)
+            json.key("a"); json.string(part.a?.description)
             json.key("aDetail"); json.string(part.aDetail.map(safe))
-            json.key("b"); json.string(part.b)
+            json.key("b"); json.string(part.b?.description)
             json.key("bDetail"); json.string(part.bDetail.map(safe))
             json.key("equal"); json.bool(part.equal)
             json.key("part"); json.string(safe(part.part))
@@ -140,6 +141,6 @@ struct DiffCommand: Command {
         json.endArray()
         json.key("verdict"); json.string(comparison.verdict.rawValue)
         json.endObject()
-        return Data(json.bytes + [0x0a])
+        json.finish()
     }
 }

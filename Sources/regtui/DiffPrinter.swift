@@ -43,11 +43,11 @@ struct DiffPrinter {
         for row in comparison.parts {
             let mark = row.equal ? style.added("=") : style.removed("≠")
             let label = safe(row.part).padding(toLength: labelWidth + 2, withPad: " ", startingAt: 0)
-            let a = (row.a ?? "—") + (row.aDetail.map { "  (\($0))" } ?? "")
+            let a = (row.a?.description ?? "—") + (row.aDetail.map { "  (\($0))" } ?? "")
             if row.equal {
                 out.append("\(label) \(mark) \(a)")
             } else {
-                let b = (row.b ?? "—") + (row.bDetail.map { "  (\($0))" } ?? "")
+                let b = (row.b?.description ?? "—") + (row.bDetail.map { "  (\($0))" } ?? "")
                 out.append("\(label) \(mark) A \(a)")
                 out.append(String(repeating: " ", count: labelWidth + 4) + "B \(b)")
             }

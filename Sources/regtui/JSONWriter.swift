@@ -1,13 +1,27 @@
 import Foundation
 
-/// Writes indented JSON straight into bytes, for reports too large for JSONEncoder to be quick
-/// (a diff's parts table can have tens of thousands of rows). Keys are written in the order given.
+/// Writes indented JSON straight into bytes, handed to `sink` in pieces of about 64 KiB, for
+/// reports too large for JSONEncoder to be quick (a diff's parts table can have tens of thousands
+/// of rows). Keys are written in the order given.
 struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+    private var bytes: [UInt8] = []
     private var depth = 0
     private var needsComma = [false]
+    private let sink: ([UInt8]) -> Void
+    private static let pieceSize = 1 << 16
+    private static let spaces = [UInt8](repeating: 0x20, count: 256)
 
-    init() { bytes.reserveCapacity(1 << 20) }
+    init(sink: @escaping ([UInt8]) -> Void) {
+        self.sink = sink
+        bytes.reserveCapacity(Self.pieceSize + 4096)
+    }
+
+    /// Ends the document with a newline and hands over what is left.
+    mutating func finish() {
+        bytes.append(0x0a)
+        sink(bytes)
+        bytes.removeAll()
+    }
 
     mutating func beginObject() { value(open: "{") }
     mutating func endObject() { close("}") }
@@ -18,7 +32,7 @@ struct JSONWriter {
     mutating func key(_ name: String) {
         separate()
         quoted(name)
-        bytes += Array(": ".utf8)
+        bytes.append(UInt8(ascii: ":")); bytes.append(UInt8(ascii: " "))
         pendingKey = true
     }
 
@@ -32,7 +46,19 @@ struct JSONWriter {
     /// `text` in quotes, escaped as JSON requires.
     private mutating func quoted(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
+        var text = text
+        text.withUTF8 { utf8 in
+            if utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+                bytes.append(contentsOf: utf8)
+            } else {
+                escape(utf8)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escape(_ utf8: UnsafeBufferPointer<UInt8>) {
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes += [0x5c, 0x22]
             case UInt8(ascii: "\\"): bytes += [0x5c, 0x5c]
@@ -43,7 +69,6 @@ struct JSONWriter {
             default: bytes.append(byte)
             }
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     mutating func number(_ value: Int) { raw(String(value)) }
@@ -53,13 +78,13 @@ struct JSONWriter {
 
     private mutating func raw(_ text: String) {
         separate()
-        bytes += Array(text.utf8)
+        bytes.append(contentsOf: text.utf8)
         finishValue()
     }
 
     private mutating func value(open: String) {
         separate()
-        bytes += Array(open.utf8)
+        bytes.append(contentsOf: open.utf8)
         depth += 1
         needsComma.append(false)
     }
@@ -69,7 +94,7 @@ struct JSONWriter {
         needsComma.removeLast()
         depth -= 1
         if !empty { newline() }
-        bytes += Array(bracket.utf8)
+        bytes.append(contentsOf: bracket.utf8)
         finishValue()
     }
 
@@ -83,10 +108,16 @@ struct JSONWriter {
         if depth > 0 { newline() }
     }
 
-    private mutating func finishValue() { needsComma[depth] = true }
+    private mutating func finishValue() {
+        needsComma[depth] = true
+        if bytes.count >= Self.pieceSize {
+            sink(bytes)
+            bytes.removeAll(keepingCapacity: true)
+        }
+    }
 
     private mutating func newline() {
         bytes.append(0x0a)
-        bytes += [UInt8](repeating: 0x20, count: depth * 2)
+        bytes.append(contentsOf: Self.spaces.prefix(depth * 2))
     }
 }

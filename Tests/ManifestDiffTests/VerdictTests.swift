@@ -77,6 +77,20 @@ import Testing
         #expect(comparison.evidence.contains { $0.contains("diff_ids") })
     }
 
+    @Test func manyRecompressedLayersAreNamedFiveAtATimeAndAllListedInTheParts() throws {
+        let count = 12
+        let layers = (0..<count).map { Self.digest("layer \($0)") }, recompressed = (0..<count).map { Self.digest("layer \($0), zstd") }
+        let comparison = ManifestComparison(try Self.tree(Self.manifest(layers: layers)),
+                                            try Self.tree(Self.manifest(layers: recompressed)))
+        #expect(comparison.verdict == .recompressed)
+        #expect(comparison.evidence.filter { $0.contains("differs as a blob") }.count == 5)
+        #expect(comparison.evidence.contains("7 more layers differ as blobs (12 of 12 in all; the parts table lists each)"))
+        let layerRows = comparison.parts.filter { $0.part.hasPrefix("layer ") }
+        #expect(layerRows.count == count && layerRows.allSatisfy { !$0.equal })
+        #expect(layerRows.last?.b?.description == recompressed.last)
+        #expect(layerRows.first?.aDetail == "100 B, OCI layer (gzip)")
+    }
+
     @Test func platformExtractedFromAnIndexAndThePairExplained() throws {
         let arm = try Self.tree(Self.manifest(config: Self.config(arch: "arm64")), config: Self.config(arch: "arm64"))
         let indexText = #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(base.manifest.digest)","size":\#(base.manifest.bytes.count),"platform":{"os":"linux","architecture":"amd64"}},{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(arm.manifest.digest)","size":\#(arm.manifest.bytes.count),"platform":{"os":"linux","architecture":"arm64"}}]}"#

@@ -82,5 +82,12 @@ import Testing
         #expect(ByteCount.format(512) == "512 B")
         #expect(ByteCount.format(1536) == "1.5 KiB")
         #expect(ByteCount.format(3 << 30) == "3.0 GiB")
+        #expect(ByteCount.format(1023) == "1023 B")
+        #expect(ByteCount.format(1024) == "1.0 KiB")
+        #expect(ByteCount.format(1075) == "1.0 KiB", "1.0498 rounds down")
+        #expect(ByteCount.format(1076) == "1.1 KiB", "1.0508 rounds up")
+        #expect(ByteCount.format(1024 * 1024 - 1) == "1024.0 KiB", "the unit changes at 1024, before rounding")
+        #expect(ByteCount.format(5 << 40) == "5.0 TiB")
+        #expect(ByteCount.format(3000 << 40) == "3000.0 TiB", "no unit above TiB")
     }
 }
