@@ -109,10 +109,10 @@ public struct JSONValue: Sendable {
     public var members: Members { Members(storage: storage, position: index + 1, remaining: kind == .object ? Int(node.count) : 0) }
 
     /// The items of an array, or nil for other kinds.
-    public var items: Items? {
-        guard kind == .array else { return nil }
-        return Items(storage: storage, position: index + 1, remaining: Int(node.count))
-    }
+    public var items: Items? { kind == .array ? elements : nil }
+
+    /// The items of an array (none for other kinds).
+    var elements: Items { Items(storage: storage, position: index + 1, remaining: kind == .array ? count : 0) }
 
     /// How many members or items a container has (0 for scalars).
     public var count: Int { Int(node.count) }
@@ -193,35 +193,9 @@ public struct JSONValue: Sendable {
 
     /// The value indented two spaces a level, keys in their order, scalars as written.
     public func prettyLines() -> [String] {
-        var lines: [String] = []
-        append(to: &lines, indent: "", prefix: "", suffix: "")
-        return lines
-    }
-
-    private func append(to lines: inout [String], indent: String, prefix: String, suffix: String) {
-        switch kind {
-        case .string, .literal:
-            lines.append(indent + prefix + text + suffix)
-        case .object where count == 0:
-            lines.append(indent + prefix + "{}" + suffix)
-        case .array where count == 0:
-            lines.append(indent + prefix + "[]" + suffix)
-        case .object:
-            lines.append(indent + prefix + "{")
-            let last = count - 1
-            for (position, member) in members.enumerated() {
-                member.value.append(to: &lines, indent: indent + "  ", prefix: member.key.text + ": ",
-                                    suffix: position == last ? "" : ",")
-            }
-            lines.append(indent + "}" + suffix)
-        case .array:
-            lines.append(indent + prefix + "[")
-            let last = count - 1
-            for (position, item) in Items(storage: storage, position: index + 1, remaining: count).enumerated() {
-                item.append(to: &lines, indent: indent + "  ", prefix: "", suffix: position == last ? "" : ",")
-            }
-            lines.append(indent + "]" + suffix)
-        }
+        var printer = PrettyPrinter(storage: storage)
+        printer.print(self, depth: 0, key: nil, comma: false)
+        return printer.lines
     }
 
     // MARK: - Values
@@ -328,6 +302,63 @@ extension JSONTree {
         while trimmed.hasSuffix("0") { trimmed.removeLast(); exponent += 1 }
         if trimmed.isEmpty { return ["0"] }
         return [negative ? "-" : "+", trimmed, String(exponent)]
+    }
+}
+
+/// Writes a value as indented lines, each built from the document's bytes in one buffer.
+private struct PrettyPrinter {
+    let storage: JSONTree.Storage
+    var lines: [String] = []
+    private var line: [UInt8] = []
+    private static let spaces = [UInt8](repeating: 0x20, count: 1024)
+
+    init(storage: JSONTree.Storage) { self.storage = storage }
+
+    mutating func print(_ value: JSONValue, depth: Int, key: JSONValue?, comma: Bool) {
+        begin(depth: depth, key: key)
+        switch value.kind {
+        case .string, .literal:
+            storage.withBytes(of: storage.nodes[value.index]) { line.append(contentsOf: $0) }
+        case .object where value.count == 0:
+            line += [UInt8(ascii: "{"), UInt8(ascii: "}")]
+        case .array where value.count == 0:
+            line += [UInt8(ascii: "["), UInt8(ascii: "]")]
+        case .object:
+            line.append(UInt8(ascii: "{"))
+            finish(comma: false)
+            let last = value.count - 1
+            for (position, member) in value.members.enumerated() {
+                print(member.value, depth: depth + 1, key: member.key, comma: position != last)
+            }
+            begin(depth: depth, key: nil)
+            line.append(UInt8(ascii: "}"))
+        case .array:
+            line.append(UInt8(ascii: "["))
+            finish(comma: false)
+            let last = value.count - 1
+            for (position, item) in value.elements.enumerated() {
+                print(item, depth: depth + 1, key: nil, comma: position != last)
+            }
+            begin(depth: depth, key: nil)
+            line.append(UInt8(ascii: "]"))
+        }
+        finish(comma: comma)
+    }
+
+    /// Starts a line: the indentation, then `"key": ` for a member.
+    private mutating func begin(depth: Int, key: JSONValue?) {
+        line.removeAll(keepingCapacity: true)
+        let indent = depth * 2
+        line.append(contentsOf: Self.spaces.prefix(indent))
+        if indent > Self.spaces.count { line.append(contentsOf: [UInt8](repeating: 0x20, count: indent - Self.spaces.count)) }
+        guard let key else { return }
+        storage.withBytes(of: storage.nodes[key.index]) { line.append(contentsOf: $0) }
+        line += [UInt8(ascii: ":"), UInt8(ascii: " ")]
+    }
+
+    private mutating func finish(comma: Bool) {
+        if comma { line.append(UInt8(ascii: ",")) }
+        lines.append(String(decoding: line, as: UTF8.self))
     }
 }
 

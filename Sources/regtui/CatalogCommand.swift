@@ -24,7 +24,7 @@ struct CatalogCommand: Command {
 
     func run(_ context: Context) async throws -> Int32 {
         let names = try await context.client.catalog(registry)
-        if context.json { context.output.json(names) } else { names.forEach { context.output.line(safe($0)) } }
+        if context.json { context.output.json(names) } else { context.output.lines(names.lazy.map(safe)) }
         return ExitStatus.success
     }
 }
@@ -48,7 +48,7 @@ struct TagsCommand: Command {
 
     func run(_ context: Context) async throws -> Int32 {
         let tags = try await context.client.tags(repository)
-        if context.json { context.output.json(tags) } else { tags.forEach { context.output.line(safe($0)) } }
+        if context.json { context.output.json(tags) } else { context.output.lines(tags.lazy.map(safe)) }
         return ExitStatus.success
     }
 }

@@ -57,6 +57,24 @@ struct Output: Sendable {
         }
     }
 
+    /// Many lines of results, written in pieces of about 64 KiB rather than one write each (a
+    /// diff can have 100,000 lines). Registry text inside must already be sanitised with `safe`.
+    func lines(_ texts: some Sequence<String>) {
+        var pending: [UInt8] = []
+        pending.reserveCapacity(Self.pieceSize + 4096)
+        for text in texts {
+            pending.append(contentsOf: text.utf8)
+            pending.append(0x0a)
+            if pending.count >= Self.pieceSize {
+                trusted(pending)
+                pending.removeAll(keepingCapacity: true)
+            }
+        }
+        if !pending.isEmpty { trusted(pending) }
+    }
+
+    private static let pieceSize = 1 << 16
+
     /// Bytes of our own making, already safe for a terminal (registry text in them passed through `safe`).
     func trusted(_ bytes: [UInt8]) { Self.write(Data(bytes), to: STDOUT_FILENO) }
 

@@ -66,7 +66,7 @@ struct DiffCommand: Command {
             let style = DiffStyle(color: context.output.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
             let view = exactBytes ? comparison.exactBytes() : comparison.json()
             let columns = width ?? Self.terminalWidth() ?? 160
-            DiffPrinter(comparison: comparison, view: view, width: columns, style: style).lines.forEach(context.output.line)
+            context.output.lines(DiffPrinter(comparison: comparison, view: view, width: columns, style: style).lines)
         }
         return comparison.a.digest == comparison.b.digest ? ExitStatus.success : ExitStatus.negative
     }

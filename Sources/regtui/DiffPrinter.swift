@@ -39,17 +39,17 @@ struct DiffPrinter {
 
     var partsTable: [String] {
         let labelWidth = max(8, comparison.parts.map(\.part.count).max() ?? 0)
-        var out = [style.bold("PART".padding(toLength: labelWidth + 2, withPad: " ", startingAt: 0) + "   A / B")]
+        var out = [style.bold(fit("PART", labelWidth + 2) + "   A / B")]
         for row in comparison.parts {
             let mark = row.equal ? style.added("=") : style.removed("≠")
-            let label = safe(row.part).padding(toLength: labelWidth + 2, withPad: " ", startingAt: 0)
+            let label = fit(safe(row.part), labelWidth + 2)
             let a = (row.a?.description ?? "—") + (row.aDetail.map { "  (\($0))" } ?? "")
             if row.equal {
                 out.append("\(label) \(mark) \(a)")
             } else {
                 let b = (row.b?.description ?? "—") + (row.bDetail.map { "  (\($0))" } ?? "")
                 out.append("\(label) \(mark) A \(a)")
-                out.append(String(repeating: " ", count: labelWidth + 4) + "B \(b)")
+                out.append(Self.blank(labelWidth + 4) + "B \(b)")
             }
         }
         return out
@@ -58,11 +58,15 @@ struct DiffPrinter {
     var sideBySide: [String] {
         let numberWidth = String(max(view.left.count, view.right.count)).count
         let column = max(10, (width - 3) / 2 - numberWidth - 1)
+        let emptyCell = Self.blank(numberWidth + 1 + column)
         func cell(_ index: Int?, _ text: [String]) -> String {
-            guard let index else { return String(repeating: " ", count: numberWidth + 1 + column) }
+            guard let index else { return emptyCell }
             let number = String(index + 1)
-            let padded = String(repeating: " ", count: numberWidth - number.count) + number
-            return padded + " " + fit(safe(text[index]), column)
+            var line = Self.blank(numberWidth - number.utf8.count)
+            line += number
+            line += " "
+            line += fit(safe(text[index]), column)
+            return line
         }
         return view.rows.map { row in
             let left = cell(row.left, view.left), right = cell(row.right, view.right)
@@ -77,7 +81,15 @@ struct DiffPrinter {
 
     /// `text` cut or padded to exactly `width` characters (cut text ends in `…`).
     func fit(_ text: String, _ width: Int) -> String {
-        if text.count > width { return String(text.prefix(width - 1)) + "…" }
-        return text + String(repeating: " ", count: width - text.count)
+        let count = text.utf8.allSatisfy { $0 < 0x80 } ? text.utf8.count : text.count
+        if count > width { return String(text.prefix(width - 1)) + "…" }
+        return text + Self.blank(width - count)
     }
+
+    /// `count` spaces.
+    static func blank(_ count: Int) -> String {
+        count < blanks.count ? blanks[max(0, count)] : String(repeating: " ", count: count)
+    }
+
+    private static let blanks = (0..<256).map { String(repeating: " ", count: $0) }
 }

@@ -22,7 +22,7 @@ struct InspectCommand: Command {
     func run(_ context: Context) async throws -> Int32 {
         let inspection = try await context.client.inspect(operand.reference, platform: operand.platform)
         let report = Report(inspection)
-        if context.json { context.output.json(report) } else { report.lines.forEach(context.output.line) }
+        if context.json { context.output.json(report) } else { context.output.lines(report.lines) }
         return ExitStatus.success
     }
 
