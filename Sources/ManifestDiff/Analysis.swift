@@ -35,20 +35,16 @@ enum Analysis {
 
     /// When both documents hold the same JSON value: how their bytes differ.
     static func formDifference(_ x: Manifest, _ y: Manifest) -> [String]? {
-        guard x.tree.sameValue(as: y.tree) else { return nil }
+        guard let spelling = x.tree.root.spellingDifferences(from: y.tree.root) else { return nil }
         let a = x.bytes, b = y.bytes
         var evidence = ["the same JSON value in different bytes (\(a.count) vs \(b.count) bytes)"]
         if let offset = zip(a, b).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset ?? (a.count != b.count ? min(a.count, b.count) : nil) {
             evidence.append("the first difference is at byte \(offset): \(context(a, offset)) vs \(context(b, offset))")
         }
-        var form = FormDifferences()
-        form.walk(x.tree.root, y.tree.root)
-        if !form.keyOrder && !form.escapes && !form.numbers {
-            evidence.append("only whitespace differs (indentation, spaces or newlines)")
-        }
-        if form.keyOrder { evidence.append("object keys are in a different order") }
-        if form.escapes { evidence.append("strings are escaped differently (e.g. \\u00e9 vs é)") }
-        if form.numbers { evidence.append("numbers are spelled differently (e.g. 2 vs 2.0)") }
+        if spelling.isWhitespaceOnly { evidence.append("only whitespace differs (indentation, spaces or newlines)") }
+        if spelling.keyOrder { evidence.append("object keys are in a different order") }
+        if spelling.escapes { evidence.append("strings are escaped differently (e.g. \\u00e9 vs é)") }
+        if spelling.numbers { evidence.append("numbers are spelled differently (e.g. 2 vs 2.0)") }
         return evidence
     }
 
@@ -57,36 +53,6 @@ enum Analysis {
         let start = max(0, offset - 8), end = min(bytes.count, offset + 8)
         let text = String(decoding: bytes[bytes.startIndex + start..<bytes.startIndex + end], as: UTF8.self)
         return "\"" + text.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\t", with: "\\t") + "\""
-    }
-
-    /// How two documents with the same value are written differently, found in one walk.
-    struct FormDifferences {
-        var keyOrder = false, escapes = false, numbers = false
-
-        mutating func walk(_ a: JSONValue, _ b: JSONValue) {
-            guard a.kind == b.kind else { return }
-            switch a.kind {
-            case .object where a.count == b.count && zip(a.members, b.members).allSatisfy({ $0.key.sameText(as: $1.key) }):
-                for (l, r) in zip(a.members, b.members) { walk(l.value, r.value) }
-            case .object:
-                let keysX = a.members.map { $0.key.string ?? "" }, keysY = b.members.map { $0.key.string ?? "" }
-                if keysX != keysY { keyOrder = true }
-                if !escapes && zip(a.members, b.members).contains(where: { !$0.key.sameText(as: $1.key) && $0.key.string == $1.key.string }) {
-                    escapes = true
-                }
-                var byKey: [String: JSONValue] = [:]
-                for (key, member) in zip(keysY, b.members) { byKey[key] = member.value }
-                for (key, member) in zip(keysX, a.members) { if let other = byKey[key] { walk(member.value, other) } }
-            case .array:
-                for (l, r) in zip(a.items!, b.items!) { walk(l, r) }
-            case .string where !a.sameText(as: b):
-                escapes = true
-            case .literal where !a.sameText(as: b):
-                numbers = true
-            default:
-                break
-            }
-        }
     }
 
     // MARK: Images

@@ -76,6 +76,11 @@ public struct PartRow: Sendable, Equatable {
     public var aDetail: String? { aBlob.map { ManifestComparison.detail(size: $0.size, mediaType: $0.mediaType) } }
     /// The same for side B.
     public var bDetail: String? { bBlob.map { ManifestComparison.detail(size: $0.size, mediaType: $0.mediaType) } }
+    /// Both details, the text made once when both sides have the same size and media type.
+    public var details: (a: String?, b: String?) {
+        let a = aDetail
+        return (a, bBlob == aBlob ? a : bDetail)
+    }
 }
 
 /// The comparison of a pair of children (indexes are compared platform by platform).

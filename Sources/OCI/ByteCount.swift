@@ -13,6 +13,11 @@ public enum ByteCount {
             unit += 1
         }
         let tenths = (bytes / (divisor >> 10) * 10 + 512) / 1024
-        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
+        var text = String(tenths / 10)
+        text.append(".")
+        text.append(Character(Unicode.Scalar(UInt8(48 + tenths % 10))))
+        text.append(" ")
+        text.append(units[unit])
+        return text
     }
 }

@@ -33,7 +33,7 @@ public struct Descriptor: Hashable, Sendable, Codable {
         var type: String?, digestText: String?, size: Int64?
         var urls: [String]?, annotations: [String: String]?, artifactType: String?, platformTree: JSONValue?
         for member in tree.members {
-            switch member.key.text {
+            switch member.key {
             case "\"mediaType\"": type = member.value.string
             case "\"digest\"": digestText = member.value.string
             case "\"size\"": size = member.value.integer

@@ -24,10 +24,15 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible, Comparable, C
     public init(parsing text: String) throws(OCIError) {
         var text = text
         let (algorithmName, hexCount, isHex) = text.withUTF8 { utf8 in
-            let colon = utf8.firstIndex(of: UInt8(ascii: ":")) ?? utf8.count
-            let hex = utf8[min(colon + 1, utf8.count)...]
-            return (String(decoding: utf8[..<colon], as: UTF8.self), hex.count,
-                    hex.allSatisfy { $0 &- 48 < 10 || $0 &- 97 < 6 })
+            var colon = 0
+            while colon < utf8.count, utf8[colon] != UInt8(ascii: ":") { colon += 1 }
+            var isHex = true
+            for index in min(colon + 1, utf8.count)..<utf8.count {
+                let byte = utf8[index]
+                isHex = isHex && (byte &- 48 < 10 || byte &- 97 < 6)
+            }
+            return (String(decoding: UnsafeBufferPointer(rebasing: utf8[..<colon]), as: UTF8.self),
+                    max(0, utf8.count - colon - 1), isHex)
         }
         guard algorithmName.utf8.count < text.utf8.count else {
             throw OCIError.invalidDigest(text, reason: "expected the form algorithm:hex, e.g. sha256:<64 hex digits>")

@@ -142,8 +142,32 @@ public struct JSONValue: Sendable {
     /// An integer value.
     public var integer: Int64? {
         guard kind == .literal else { return nil }
-        return Int64(text)
+        return storage.withBytes(of: node) { bytes -> Int64? in
+            let negative = bytes.first == UInt8(ascii: "-")
+            let digits = bytes.dropFirst(negative ? 1 : 0)
+            guard !digits.isEmpty else { return nil }
+            var value: Int64 = 0
+            for byte in digits {
+                guard byte &- 48 < 10 else { return nil }
+                let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
+                let (sum, overflowAgain) = times10.addingReportingOverflow(Int64(byte &- 48))
+                guard !overflow, !overflowAgain else { return nil }
+                value = sum
+            }
+            return negative ? -value : value
+        }
     }
+
+    /// Whether the value is written exactly as `literal` (a key with its quotes, say): matches
+    /// known keys without making a string.
+    public func isText(_ literal: StaticString) -> Bool {
+        let node = node
+        guard Int(node.end - node.start) == literal.utf8CodeUnitCount else { return false }
+        return storage.withBytes(of: node) { memcmp($0.baseAddress!, literal.utf8Start, literal.utf8CodeUnitCount) == 0 }
+    }
+
+    /// `case "\"mediaType\"":` in a `switch` over a key matches its exact text.
+    public static func ~= (pattern: StaticString, value: JSONValue) -> Bool { value.isText(pattern) }
 
     /// An object of string values, as annotations are.
     public var stringMap: [String: String]? {
@@ -203,28 +227,64 @@ public struct JSONValue: Sendable {
     /// Whether two values are the same JSON value: member order ignored, strings compared after
     /// decoding escapes, numbers by their decimal value.
     public func sameValue(as other: JSONValue) -> Bool {
+        var spelling = JSONSpelling()
+        return sameValue(as: other, noting: &spelling)
+    }
+
+    /// When two values are the same JSON value, how they are written differently (nil when they
+    /// are different values). One walk answers both.
+    public func spellingDifferences(from other: JSONValue) -> JSONSpelling? {
+        var spelling = JSONSpelling()
+        return sameValue(as: other, noting: &spelling) ? spelling : nil
+    }
+
+    private func sameValue(as other: JSONValue, noting spelling: inout JSONSpelling) -> Bool {
         guard kind == other.kind else { return false }
         switch kind {
         case .object:
             guard count == other.count else { return false }
             if zip(members, other.members).allSatisfy({ $0.key.sameText(as: $1.key) }) {
-                return zip(members, other.members).allSatisfy { $0.value.sameValue(as: $1.value) }
+                return zip(members, other.members).allSatisfy { $0.value.sameValue(as: $1.value, noting: &spelling) }
             }
             var byKey: [String: JSONValue] = [:]
             for member in other.members { byKey[member.key.string ?? ""] = member.value }
             guard byKey.count == other.count else { return false }
-            return members.allSatisfy { member in byKey[member.key.string ?? ""].map { member.value.sameValue(as: $0) } ?? false }
+            for (mine, theirs) in zip(members, other.members) where !mine.key.sameText(as: theirs.key) {
+                if mine.key.string == theirs.key.string { spelling.escapes = true } else { spelling.keyOrder = true }
+            }
+            return members.allSatisfy { member in
+                byKey[member.key.string ?? ""].map { member.value.sameValue(as: $0, noting: &spelling) } ?? false
+            }
         case .array:
-            guard count == other.count, let mine = items, let theirs = other.items else { return false }
-            return zip(mine, theirs).allSatisfy { $0.sameValue(as: $1) }
+            guard count == other.count else { return false }
+            return zip(elements, other.elements).allSatisfy { $0.sameValue(as: $1, noting: &spelling) }
         case .string:
-            return sameText(as: other) || string == other.string
+            if sameText(as: other) { return true }
+            guard string == other.string else { return false }
+            spelling.escapes = true
+            return true
         case .literal:
             if sameText(as: other) { return true }
-            guard let x = JSONTree.decimal(text), let y = JSONTree.decimal(other.text) else { return false }
-            return x == y
+            guard let x = JSONTree.decimal(text), let y = JSONTree.decimal(other.text), x == y else { return false }
+            spelling.numbers = true
+            return true
         }
     }
+}
+
+/// How two documents holding the same JSON value are written differently, beyond whitespace.
+public struct JSONSpelling: Equatable, Sendable {
+    /// Some object's keys come in another order.
+    public var keyOrder = false
+    /// Some string or key is escaped differently (`\u00e9` vs `é`).
+    public var escapes = false
+    /// Some number is spelled differently (`2` vs `2.0`).
+    public var numbers = false
+
+    public init() {}
+
+    /// Whether only whitespace differs.
+    public var isWhitespaceOnly: Bool { !keyOrder && !escapes && !numbers }
 }
 
 extension JSONTree {

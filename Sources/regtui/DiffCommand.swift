@@ -129,11 +129,12 @@ struct DiffCommand: Command {
         json.endArray()
         json.key("parts"); json.beginArray()
         for part in comparison.parts {
+            let details = part.details
             json.beginObject()
             json.key("a"); json.string(part.a?.description)
-            json.key("aDetail"); json.string(part.aDetail.map(safe))
+            json.key("aDetail"); json.string(details.a.map(safe))
             json.key("b"); json.string(part.b?.description)
-            json.key("bDetail"); json.string(part.bDetail.map(safe))
+            json.key("bDetail"); json.string(details.b.map(safe))
             json.key("equal"); json.bool(part.equal)
             json.key("part"); json.string(safe(part.part))
             json.endObject()

@@ -28,10 +28,12 @@ struct JSONWriter {
     mutating func beginArray() { value(open: "[") }
     mutating func endArray() { close("]") }
 
-    /// `"key": ` inside an object; a value must follow.
-    mutating func key(_ name: String) {
+    /// `"key": ` inside an object; a value must follow. Keys are ours, written as they are.
+    mutating func key(_ name: StaticString) {
         separate()
-        quoted(name)
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
         bytes.append(UInt8(ascii: ":")); bytes.append(UInt8(ascii: " "))
         pendingKey = true
     }
