@@ -13,8 +13,8 @@ public struct JSONTree: Sendable {
     /// The document's top-level value.
     public var root: JSONValue { JSONValue(storage: storage, index: 0) }
 
-    /// Parses `bytes`; throws with the byte offset of the first problem.
-    /// The bytes are copied once into an array: reading values is then a plain memory access.
+    /// Parses `data`; throws with the byte offset of the first problem. The bytes are copied
+    /// once into an array: reading values is then a plain memory access.
     public static func parse(_ data: Data) throws(JSONTreeError) -> JSONTree {
         guard data.count < Int(UInt32.max) else {
             throw JSONTreeError(offset: 0, message: "the document is larger than 4 GiB")
