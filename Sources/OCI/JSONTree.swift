@@ -370,7 +370,8 @@ private struct PrettyPrinter {
     let storage: JSONTree.Storage
     var lines: [String] = []
     private var line: [UInt8] = []
-    private static let spaces = [UInt8](repeating: 0x20, count: 1024)
+    /// Enough for the deepest document the parser accepts.
+    private static let spaces = [UInt8](repeating: 0x20, count: Parser.maxDepth * 2)
 
     init(storage: JSONTree.Storage) { self.storage = storage }
 
@@ -410,7 +411,6 @@ private struct PrettyPrinter {
         line.removeAll(keepingCapacity: true)
         let indent = depth * 2
         line.append(contentsOf: Self.spaces.prefix(indent))
-        if indent > Self.spaces.count { line.append(contentsOf: [UInt8](repeating: 0x20, count: indent - Self.spaces.count)) }
         guard let key else { return }
         storage.withBytes(of: storage.nodes[key.index]) { line.append(contentsOf: $0) }
         line += [UInt8(ascii: ":"), UInt8(ascii: " ")]

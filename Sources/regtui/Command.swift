@@ -73,7 +73,8 @@ struct Output: Sendable {
         if !pending.isEmpty { trusted(pending) }
     }
 
-    private static let pieceSize = 1 << 16
+    /// How much output is gathered before one write(2).
+    static let pieceSize = 1 << 16
 
     /// Bytes of our own making, already safe for a terminal (registry text in them passed through `safe`).
     func trusted(_ bytes: [UInt8]) { Self.write(Data(bytes), to: STDOUT_FILENO) }

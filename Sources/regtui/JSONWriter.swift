@@ -8,12 +8,11 @@ struct JSONWriter {
     private var depth = 0
     private var needsComma = [false]
     private let sink: ([UInt8]) -> Void
-    private static let pieceSize = 1 << 16
     private static let spaces = [UInt8](repeating: 0x20, count: 256)
 
     init(sink: @escaping ([UInt8]) -> Void) {
         self.sink = sink
-        bytes.reserveCapacity(Self.pieceSize + 4096)
+        bytes.reserveCapacity(Output.pieceSize + 4096)
     }
 
     /// Ends the document with a newline and hands over what is left.
@@ -112,7 +111,7 @@ struct JSONWriter {
 
     private mutating func finishValue() {
         needsComma[depth] = true
-        if bytes.count >= Self.pieceSize {
+        if bytes.count >= Output.pieceSize {
             sink(bytes)
             bytes.removeAll(keepingCapacity: true)
         }
