@@ -30,6 +30,7 @@ public struct Descriptor: Hashable, Sendable, Codable {
     /// One pass over the members: manifests can hold tens of thousands of descriptors.
     init(_ tree: JSONValue, at path: @autoclosure () -> String) throws(OCIError) {
         guard tree.kind == .object else { throw .invalidManifest(reason: "\(path()) is not a descriptor") }
+        try tree.requireUniqueKeys(in: path())
         var type: String?, digestText: String?, size: Int64?
         var urls: [String]?, annotations: [String: String]?, artifactType: String?, platformTree: JSONValue?
         for member in tree.members {
@@ -38,7 +39,9 @@ public struct Descriptor: Hashable, Sendable, Codable {
             case "\"digest\"": digestText = member.value.string
             case "\"size\"": size = member.value.integer
             case "\"urls\"": urls = member.value.items?.compactMap(\.string)
-            case "\"annotations\"": annotations = member.value.stringMap
+            case "\"annotations\"":
+                try member.value.requireUniqueKeys(in: "\(path()).annotations")
+                annotations = member.value.stringMap
             case "\"artifactType\"": artifactType = member.value.string
             case "\"platform\"": platformTree = member.value
             default: break
@@ -48,9 +51,13 @@ public struct Descriptor: Hashable, Sendable, Codable {
         let digest: Digest
         do { digest = try Digest(parsing: digestText) } catch { throw .invalidManifest(reason: "\(path()): \(error.description)") }
         guard let size, size >= 0 else { throw .invalidManifest(reason: "\(path()) has no valid \"size\"") }
+        guard size <= Limits.blobSize else {
+            throw .invalidManifest(reason: "\(path()) declares \(size) bytes, more than the \(Limits.blobSize) (16 TiB) regtui accepts for one blob")
+        }
         self.init(mediaType: MediaType(type ?? ""), digest: digest, size: size, annotations: annotations, artifactType: artifactType)
         self.urls = urls
         if let platformTree {
+            try platformTree.requireUniqueKeys(in: "\(path()).platform")
             guard let os = platformTree["os"]?.string, let architecture = platformTree["architecture"]?.string else {
                 throw .invalidManifest(reason: "\(path()).platform needs \"os\" and \"architecture\"")
             }

@@ -177,6 +177,36 @@ public struct JSONValue: Sendable {
         return map
     }
 
+    /// Where the value starts in its document, in bytes from 0.
+    public var offset: Int { Int(node.start) }
+
+    /// The first key of an object that repeats an earlier one (keys compared as decoded text), or
+    /// nil. Readers disagree on which of two equal keys counts, so a document that repeats one can
+    /// show one reader a decoy: regtui refuses it instead.
+    public var repeatedKey: (key: String, offset: Int)? {
+        guard kind == .object, count > 1 else { return nil }
+        if count <= 8 {
+            let keys = Array(members.map(\.key))
+            for later in 1..<keys.count {
+                for earlier in 0..<later where keys[earlier].sameKey(as: keys[later]) {
+                    return (keys[later].string ?? "", keys[later].offset)
+                }
+            }
+            return nil
+        }
+        var seen = Set<String>()
+        for member in members where !seen.insert(member.key.string ?? "").inserted {
+            return (member.key.string ?? "", member.key.offset)
+        }
+        return nil
+    }
+
+    /// Whether two keys name the same member: the same bytes, or the same text once unescaped.
+    private func sameKey(as other: JSONValue) -> Bool {
+        if !hasEscapes && !other.hasEscapes { return sameText(as: other) }
+        return string == other.string
+    }
+
     /// The members of an object, in document order.
     public struct Members: Sequence, IteratorProtocol, Sendable {
         let storage: JSONTree.Storage

@@ -37,6 +37,7 @@ public struct Manifest: Sendable, Hashable {
             throw .invalidManifest(reason: error.description)
         }
         guard tree.root.kind == .object else { throw .invalidManifest(reason: "it is not a JSON object") }
+        try tree.root.requireUniqueKeys(in: "the manifest")
         let declared = tree["mediaType"]?.string.map { MediaType($0) }
         let type = declared ?? Self.infer(tree, declaredType: declaredType)
         self.bytes = bytes
@@ -82,6 +83,13 @@ public struct Manifest: Sendable, Hashable {
         }
     }
 
+    /// The top-level `annotations`, refused when a key repeats.
+    static func annotations(_ tree: JSONTree) throws(OCIError) -> [String: String]? {
+        guard let value = tree["annotations"] else { return nil }
+        try value.requireUniqueKeys(in: "annotations")
+        return value.stringMap
+    }
+
     private static func infer(_ tree: JSONTree, declaredType: MediaType?) -> MediaType {
         if let declaredType, declaredType.isManifest { return declaredType }
         if tree["schemaVersion"]?.integer == 1 || tree["fsLayers"] != nil { return .dockerSchema1 }
@@ -112,7 +120,7 @@ public struct ImageIndex: Hashable, Sendable, Codable {
         artifactType = tree["artifactType"]?.string
         manifests = try Descriptor.list(entries, named: "manifests")
         subject = try tree["subject"].map { (entry) throws(OCIError) in try Descriptor(entry, at: "subject") }
-        annotations = tree["annotations"]?.stringMap
+        annotations = try Manifest.annotations(tree)
     }
 }
 
@@ -134,7 +142,7 @@ public struct ImageManifest: Hashable, Sendable, Codable {
         self.config = try Descriptor(config, at: "config")
         layers = try tree["layers"]?.items.map { (items) throws(OCIError) in try Descriptor.list(items, named: "layers") } ?? []
         subject = try tree["subject"].map { (entry) throws(OCIError) in try Descriptor(entry, at: "subject") }
-        annotations = tree["annotations"]?.stringMap
+        annotations = try Manifest.annotations(tree)
     }
 
     /// All blobs this manifest needs: the config first, then the layers, each once.
@@ -145,21 +153,44 @@ public struct ImageManifest: Hashable, Sendable, Codable {
 }
 
 /// The fields of an image configuration that regtui shows and compares.
-public struct ImageConfig: Hashable, Sendable, Codable {
+public struct ImageConfig: Hashable, Sendable {
     public var architecture: String?
     public var os: String?
     public var variant: String?
     public var created: String?
     public var rootfs: RootFS?
 
-    public struct RootFS: Hashable, Sendable, Codable {
+    public struct RootFS: Hashable, Sendable {
         public var type: String?
         public var diffIDs: [Digest]?
-        enum CodingKeys: String, CodingKey { case type; case diffIDs = "diff_ids" }
     }
 
-    /// Parses a config blob; nil when it is not an image config (e.g. an artifact's empty `{}`).
-    public static func parse(_ bytes: Data) -> ImageConfig? {
-        try? JSONDecoder().decode(ImageConfig.self, from: bytes)
+    /// Reads a config blob, refusing one that repeats a key in the objects regtui reads. A blob
+    /// that is JSON but not an image config (an artifact's `{}`) gives empty fields.
+    public init(parsing bytes: Data) throws(OCIError) {
+        let tree: JSONTree
+        do { tree = try JSONTree.parse(bytes) } catch { throw .invalidManifest(reason: "the config is \(error.description)") }
+        guard tree.root.kind == .object else { throw .invalidManifest(reason: "the config is not a JSON object") }
+        try tree.root.requireUniqueKeys(in: "the config")
+        architecture = tree["architecture"]?.string
+        os = tree["os"]?.string
+        variant = tree["variant"]?.string
+        created = tree["created"]?.string
+        if let rootfs = tree["rootfs"], rootfs.kind == .object {
+            try rootfs.requireUniqueKeys(in: "the config's rootfs")
+            var ids: [Digest]?
+            if let items = rootfs["diff_ids"]?.items {
+                ids = []
+                for (position, item) in items.enumerated() {
+                    do { ids?.append(try Digest(parsing: item.string ?? "")) } catch {
+                        throw .invalidManifest(reason: "the config's rootfs.diff_ids[\(position)]: \(error.description)")
+                    }
+                }
+            }
+            self.rootfs = RootFS(type: rootfs["type"]?.string, diffIDs: ids)
+        }
     }
+
+    /// Reads a config blob already checked when it was fetched; nil when it cannot be read.
+    public static func parse(_ bytes: Data) -> ImageConfig? { try? ImageConfig(parsing: bytes) }
 }

@@ -121,6 +121,15 @@ public struct Reference: Hashable, Sendable, CustomStringConvertible {
         return (registry, path)
     }
 
+    /// Whether `tag` is a valid tag name: letters, digits, `_ . -`, not starting with `.` or `-`,
+    /// at most 128 characters.
+    public static func isValidTag(_ tag: String) -> Bool { (try? validateTag(tag, in: tag)) != nil }
+
+    /// Whether `path` is a valid repository path (`team/app`), at most 255 characters.
+    public static func isValidRepository(_ path: String) -> Bool {
+        path.utf8.count <= 255 && (try? validateRepository(path, in: path)) != nil
+    }
+
     static func validateTag(_ tag: String, in text: String) throws(OCIError) {
         let bytes = Array(tag.utf8)
         guard let first = bytes.first else {

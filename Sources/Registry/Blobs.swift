@@ -74,11 +74,28 @@ extension RegistryClient {
         let what = "upload to \(repository.name)"
         let response = try await send(repository.registry, "POST", path, scopes: scopes, what: what)
         if response.status == 201 && digest != nil { return .mounted }
-        guard response.status == 202, let location = response.headers["Location"] else {
-            throw failure(response, registry: repository.registry, what: what)
+        guard response.status == 202 else { throw failure(response, registry: repository.registry, what: what) }
+        return .upload(try await session(from: response, in: repository, what: what))
+    }
+
+    /// The upload session a response names in its `Location`. One at another origin is refused
+    /// (nothing is sent there, credentials least of all) and the session it names is deleted at
+    /// the registry's own origin, so none is left open.
+    private func session(from response: HTTPResponse, in repository: Reference, what: String) async throws(RegistryError) -> UploadSession {
+        guard let location = response.headers["Location"] else {
+            throw .badResponse(what: what, reason: "HTTP \(response.status) without a Location for the upload")
         }
         let minimum = response.headers["OCI-Chunk-Min-Length"].flatMap(Int64.init)
-        return .upload(UploadSession(location: location, minimumChunk: minimum))
+        do {
+            _ = try resolve(location, against: try await host(repository.registry).baseURL(), what: what)
+        } catch {
+            if case .foreignOrigin = error, let components = URLComponents(string: location) {
+                let ownPath = components.percentEncodedPath + (components.percentEncodedQuery.map { "?\($0)" } ?? "")
+                await cancelUpload(repository, session: UploadSession(location: ownPath, minimumChunk: nil))
+            }
+            throw error
+        }
+        return UploadSession(location: location, minimumChunk: minimum)
     }
 
     /// Uploads a whole blob in one request (`POST ?digest=` with the bytes). A registry that
@@ -89,11 +106,14 @@ extension RegistryClient {
                                       headers: ["Content-Type": "application/octet-stream"], body: .bytes(bytes),
                                       scopes: [Self.pushScope(repository)], what: what)
         if response.status == 201 { return }
-        guard response.status == 202, let location = response.headers["Location"] else {
-            throw failure(response, registry: repository.registry, what: what)
+        guard response.status == 202 else { throw failure(response, registry: repository.registry, what: what) }
+        let session = try await session(from: response, in: repository, what: what)
+        do {
+            try await finishUpload(repository, session: session, digest: digest, body: .bytes(bytes))
+        } catch {
+            await cancelUpload(repository, session: session)
+            throw error
         }
-        try await finishUpload(repository, session: UploadSession(location: location, minimumChunk: nil), digest: digest,
-                               body: .bytes(bytes))
     }
 
     /// Sends a whole blob in one `PUT` and closes the session.
@@ -119,17 +139,17 @@ extension RegistryClient {
         }
         let response = try await send(repository.registry, "PATCH", session.location, headers: headers, body: body,
                                       scopes: [Self.pushScope(repository)], what: what)
-        guard response.status == 202, let location = response.headers["Location"] else {
-            throw failure(response, registry: repository.registry, what: what)
-        }
-        return UploadSession(location: location, minimumChunk: session.minimumChunk)
+        guard response.status == 202 else { throw failure(response, registry: repository.registry, what: what) }
+        return try await self.session(from: response, in: repository, what: what)
     }
 
-    /// Abandons an upload session so the registry frees it. Errors are ignored: the session
-    /// expires on its own.
+    /// Abandons an upload session so the registry frees it, even while the caller is being
+    /// cancelled. Errors are ignored: the session expires on its own.
     public func cancelUpload(_ repository: Reference, session: UploadSession) async {
-        _ = try? await send(repository.registry, "DELETE", session.location, scopes: [Self.pushScope(repository)],
-                            what: "cancelling an upload to \(repository.name)")
+        await Task {
+            _ = try? await send(repository.registry, "DELETE", session.location, scopes: [Self.pushScope(repository)],
+                                what: "cancelling an upload to \(repository.name)")
+        }.value
     }
 
     static func appendQuery(_ location: String, _ item: String) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A registry credential. Its descriptions never show the secret.
 public struct Credential: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible {
@@ -24,10 +25,22 @@ public struct Credential: Sendable, Equatable, CustomStringConvertible, CustomDe
 
 /// Where credentials live: docker's `config.json` (with `credsStore` and `credHelpers`) and
 /// containers' `auth.json`. Reads what docker, podman and skopeo write; writes where docker would.
-public struct CredentialStore: Sendable {
-    public var environment: [String: String]
+///
+/// Each file is read once (and refused when larger than `maxFileSize`), and each registry's
+/// credential is looked up once: a store shared by a whole command costs one read per file and
+/// one helper run per registry, however many requests follow.
+public final class CredentialStore: Sendable {
+    public let environment: [String: String]
     /// How long a credential helper may take before it is given up on.
-    public var helperTimeout: TimeInterval
+    public let helperTimeout: TimeInterval
+    /// The largest credentials file regtui reads.
+    public static let maxFileSize = 4 << 20
+
+    private struct Cache {
+        var files: [String: ParsedFile] = [:]
+        var credentials: [String: Credential?] = [:]
+    }
+    private let cache = Mutex(Cache())
 
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, helperTimeout: TimeInterval = 10) {
         self.environment = environment
@@ -55,8 +68,8 @@ public struct CredentialStore: Sendable {
     public func knownRegistries() -> [String] {
         var hosts: [String] = []
         for path in [dockerConfigPath] + containersAuthPaths {
-            guard let config = try? readConfig(path) else { continue }
-            for key in (config["auths"] as? [String: Any] ?? [:]).keys.sorted() {
+            guard let config = try? parsedFile(path) else { continue }
+            for key in config.auths.keys.sorted() {
                 let host = Self.normalizedHost(key)
                 if !hosts.contains(host) { hosts.append(host) }
             }
@@ -64,37 +77,48 @@ public struct CredentialStore: Sendable {
         return hosts
     }
 
-    /// The credential for `registry`, or nil when none is configured.
-    public func lookup(registry: String) throws(RegistryError) -> Credential? {
+    /// The credential for `registry`, or nil when none is configured. Looked up once per store.
+    public func lookup(registry: String) async throws(RegistryError) -> Credential? {
         let host = Self.normalizedHost(registry)
+        if let known = cache.withLock({ $0.credentials[host] }) { return known }
+        let found = try await search(registry: registry, host: host)
+        cache.withLock { $0.credentials[host] = .some(found) }
+        return found
+    }
+
+    /// The credential for `registry` if `lookup` has already found one.
+    public func cached(registry: String) -> Credential? {
+        cache.withLock { $0.credentials[Self.normalizedHost(registry)] ?? nil }
+    }
+
+    private func search(registry: String, host: String) async throws(RegistryError) -> Credential? {
         if let file = environment["REGISTRY_AUTH_FILE"], !file.isEmpty,
-           let credential = try inlineCredential(in: readConfig(file), host: host, path: file) {
+           let credential = try inlineCredential(in: parsedFile(file), host: host, path: file) {
             return credential
         }
-        let dockerConfig = try readConfig(dockerConfigPath)
-        if let helpers = dockerConfig["credHelpers"] as? [String: String],
-           let helper = helpers.first(where: { Self.normalizedHost($0.key) == host })?.value {
-            return try helperGet(helper: helper, registry: registry)
+        let dockerConfig = try parsedFile(dockerConfigPath)
+        if let helper = dockerConfig.credHelpers.first(where: { Self.normalizedHost($0.key) == host })?.value {
+            return try await helperGet(helper: helper, registry: registry)
         }
         if let credential = try inlineCredential(in: dockerConfig, host: host, path: dockerConfigPath) { return credential }
-        if let store = dockerConfig["credsStore"] as? String, !store.isEmpty,
-           let credential = try helperGet(helper: store, registry: registry) {
+        if let store = dockerConfig.credsStore, !store.isEmpty, let credential = try await helperGet(helper: store, registry: registry) {
             return credential
         }
         for path in containersAuthPaths.dropFirst(environment["REGISTRY_AUTH_FILE"]?.isEmpty == false ? 1 : 0) {
-            if let credential = try inlineCredential(in: readConfig(path), host: host, path: path) { return credential }
+            if let credential = try inlineCredential(in: parsedFile(path), host: host, path: path) { return credential }
         }
         return nil
     }
 
     /// Saves `credential` for `registry` where docker would: its credential helper when one is
     /// configured, else `auths` in `config.json` (written with mode 0600).
-    public func store(_ credential: Credential, registry: String) throws(RegistryError) {
-        var config = try readConfig(dockerConfigPath)
-        if let helper = helperName(for: registry, in: config) {
+    public func store(_ credential: Credential, registry: String) async throws(RegistryError) {
+        defer { forget() }
+        var config = try readFullConfig(dockerConfigPath)
+        if let helper = helperName(for: registry, in: try parsedFile(dockerConfigPath)) {
             let payload = ["ServerURL": Self.serverKey(registry), "Username": credential.username, "Secret": credential.secret]
             let input = (try? JSONSerialization.data(withJSONObject: payload)) ?? Data()
-            _ = try runHelper(helper, action: "store", input: input)
+            _ = try await makeHelper(helper).run("store", input: input)
             return
         }
         var auths = config["auths"] as? [String: Any] ?? [:]
@@ -113,24 +137,65 @@ public struct CredentialStore: Sendable {
 
     /// Removes the credential for `registry` from docker's store. Returns false when there was none.
     @discardableResult
-    public func erase(registry: String) throws(RegistryError) -> Bool {
-        var config = try readConfig(dockerConfigPath)
-        if let helper = helperName(for: registry, in: config) {
-            _ = try runHelper(helper, action: "erase", input: Data(Self.serverKey(registry).utf8))
-        }
+    public func erase(registry: String) async throws(RegistryError) -> Bool {
+        defer { forget() }
+        let helper = helperName(for: registry, in: try parsedFile(dockerConfigPath))
+        if let helper { _ = try await makeHelper(helper).run("erase", input: Data(Self.serverKey(registry).utf8)) }
+        var config = try readFullConfig(dockerConfigPath)
         var auths = config["auths"] as? [String: Any] ?? [:]
         let keys = auths.keys.filter { Self.normalizedHost($0) == Self.normalizedHost(registry) }
-        guard !keys.isEmpty else { return helperName(for: registry, in: config) != nil }
+        guard !keys.isEmpty else { return helper != nil }
         for key in keys { auths[key] = nil }
         config["auths"] = auths
         try writeConfig(config, to: dockerConfigPath)
         return true
     }
 
+    /// Drops what was read, after the files were written.
+    private func forget() { cache.withLock { $0 = Cache() } }
+
     // MARK: - Files
 
-    private func readConfig(_ path: String) throws(RegistryError) -> [String: Any] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [:] }
+    /// The parts of a credentials file regtui reads.
+    struct ParsedFile: Sendable {
+        var auths: [String: AuthEntry] = [:]
+        var credHelpers: [String: String] = [:]
+        var credsStore: String?
+    }
+
+    struct AuthEntry: Sendable {
+        var auth: String?
+        var username: String?
+        var password: String?
+        var identityToken: String?
+    }
+
+    /// A credentials file as read once per store; an absent file is empty.
+    private func parsedFile(_ path: String) throws(RegistryError) -> ParsedFile {
+        if let known = cache.withLock({ $0.files[path] }) { return known }
+        let config = try readFullConfig(path)
+        var parsed = ParsedFile()
+        for (key, value) in config["auths"] as? [String: Any] ?? [:] {
+            guard let entry = value as? [String: Any] else { continue }
+            parsed.auths[key] = AuthEntry(auth: entry["auth"] as? String, username: entry["username"] as? String,
+                                          password: entry["password"] as? String, identityToken: entry["identitytoken"] as? String)
+        }
+        parsed.credHelpers = config["credHelpers"] as? [String: String] ?? [:]
+        parsed.credsStore = config["credsStore"] as? String
+        cache.withLock { $0.files[path] = parsed }
+        return parsed
+    }
+
+    /// The whole JSON object of a credentials file, checked for size first.
+    private func readFullConfig(_ path: String) throws(RegistryError) -> [String: Any] {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return [:] }
+        guard info.st_size <= Self.maxFileSize else {
+            throw .credentials("\(path) is \(info.st_size) bytes; regtui reads credentials files of at most \(Self.maxFileSize) bytes. Remove what it does not need")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .credentials("cannot read credentials from \(path): check its permissions")
+        }
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }) { return [:] }
         guard let object = try? JSONSerialization.jsonObject(with: data), let config = object as? [String: Any] else {
             throw .credentials("cannot read credentials from \(path): it is not a JSON object. Fix or remove the file, then log in again")
@@ -154,12 +219,11 @@ public struct CredentialStore: Sendable {
         }
     }
 
-    private func inlineCredential(in config: [String: Any], host: String, path: String) throws(RegistryError) -> Credential? {
-        guard let auths = config["auths"] as? [String: Any] else { return nil }
-        guard let entry = auths.first(where: { Self.normalizedHost($0.key) == host })?.value as? [String: Any] else { return nil }
-        var username = entry["username"] as? String ?? ""
-        var password = entry["password"] as? String ?? ""
-        if let auth = entry["auth"] as? String, !auth.isEmpty {
+    private func inlineCredential(in config: ParsedFile, host: String, path: String) throws(RegistryError) -> Credential? {
+        guard let entry = config.auths.first(where: { Self.normalizedHost($0.key) == host })?.value else { return nil }
+        var username = entry.username ?? ""
+        var password = entry.password ?? ""
+        if let auth = entry.auth, !auth.isEmpty {
             guard let decoded = Data(base64Encoded: auth).flatMap({ String(data: $0, encoding: .utf8) }),
                   let colon = decoded.firstIndex(of: ":") else {
                 throw .credentials("the \"auth\" entry for \(host) in \(path) is not base64 of user:password; log in again with `regtui login \(host)`")
@@ -167,24 +231,23 @@ public struct CredentialStore: Sendable {
             username = String(decoded[..<colon])
             password = String(decoded[decoded.index(after: colon)...])
         }
-        if let token = entry["identitytoken"] as? String, !token.isEmpty {
+        if let token = entry.identityToken, !token.isEmpty {
             return Credential(username: username, secret: token, isIdentityToken: true)
         }
         return username.isEmpty && password.isEmpty ? nil : Credential(username: username, secret: password)
     }
 
-    private func helperName(for registry: String, in config: [String: Any]) -> String? {
+    private func helperName(for registry: String, in config: ParsedFile) -> String? {
         let host = Self.normalizedHost(registry)
-        if let helpers = config["credHelpers"] as? [String: String],
-           let helper = helpers.first(where: { Self.normalizedHost($0.key) == host })?.value { return helper }
-        if let store = config["credsStore"] as? String, !store.isEmpty { return store }
+        if let helper = config.credHelpers.first(where: { Self.normalizedHost($0.key) == host })?.value { return helper }
+        if let store = config.credsStore, !store.isEmpty { return store }
         return nil
     }
 
     // MARK: - Credential helpers
 
-    private func helperGet(helper: String, registry: String) throws(RegistryError) -> Credential? {
-        guard let output = try runHelper(helper, action: "get", input: Data(Self.serverKey(registry).utf8)) else { return nil }
+    private func helperGet(helper: String, registry: String) async throws(RegistryError) -> Credential? {
+        guard let output = try await makeHelper(helper).run("get", input: Data(Self.serverKey(registry).utf8)) else { return nil }
         struct Reply: Decodable { var Username: String?; var Secret: String? }
         guard let reply = try? JSONDecoder().decode(Reply.self, from: output), let secret = reply.Secret else {
             throw .credentials("credential helper docker-credential-\(helper) returned something that is not its JSON reply")
@@ -194,40 +257,12 @@ public struct CredentialStore: Sendable {
                                      : Credential(username: username, secret: secret)
     }
 
-    /// Runs `docker-credential-HELPER ACTION` with `input` on stdin. Returns its output, or nil
-    /// when it answers that it has no credentials. Its error text is not shown: it may echo secrets.
-    private func runHelper(_ helper: String, action: String, input: Data) throws(RegistryError) -> Data? {
+    private func makeHelper(_ helper: String) throws(RegistryError) -> CredentialHelper {
         let name = "docker-credential-\(helper)"
         guard let executable = Self.findExecutable(name, path: environment["PATH"] ?? "/usr/bin:/bin") else {
             throw .credentials("credential helper \(name) is configured in \(dockerConfigPath) but not installed on PATH")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [action]
-        process.environment = environment
-        let stdin = Pipe(), stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        let finished = DispatchSemaphore(value: 0)
-        process.terminationHandler = { _ in finished.signal() }
-        do { try process.run() } catch {
-            throw .credentials("cannot run credential helper \(name): \(error.localizedDescription)")
-        }
-        // The helper may exit without reading: EPIPE is fine (regtui ignores SIGPIPE).
-        POSIXIO.writeAll(input, to: stdin.fileHandleForWriting.fileDescriptor)
-        try? stdin.fileHandleForWriting.close()
-        let output = OutputCollector(stdout.fileHandleForReading)
-        if finished.wait(timeout: .now() + helperTimeout) == .timedOut {
-            process.terminate()
-            throw .credentials("credential helper \(name) did not answer within \(Int(helperTimeout)) s; check it, or remove it from \(dockerConfigPath)")
-        }
-        let data = output.finish()
-        if process.terminationStatus != 0 {
-            if action == "get", String(decoding: data, as: UTF8.self).lowercased().contains("credentials not found") { return nil }
-            throw .credentials("credential helper \(name) \(action) failed with exit status \(process.terminationStatus)")
-        }
-        return data
+        return CredentialHelper(name: name, executable: executable, environment: environment, timeout: helperTimeout)
     }
 
     private static func findExecutable(_ name: String, path: String) -> String? {
@@ -247,23 +282,5 @@ public struct CredentialStore: Sendable {
         if let slash = host.firstIndex(of: "/") { host = host[..<slash] }
         let lowered = host.lowercased()
         return ["index.docker.io", "registry-1.docker.io", "registry.hub.docker.com"].contains(lowered) ? "docker.io" : lowered
-    }
-}
-
-/// Reads a pipe to its end on another thread, so a chatty child never blocks on a full pipe.
-private final class OutputCollector: @unchecked Sendable {
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        Thread {
-            self.data = POSIXIO.readToEnd(handle.fileDescriptor)
-            self.done.signal()
-        }.start()
-    }
-
-    func finish() -> Data {
-        done.wait()
-        return data
     }
 }

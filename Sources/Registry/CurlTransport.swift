@@ -98,7 +98,7 @@ public final class CurlTransport: Transport {
         curl_easy_reset(handle)
         let url = request.url.absoluteString
         let hostKey = request.url.port.map { "\(request.url.host ?? ""):\($0)" } ?? (request.url.host ?? "")
-        if trace { POSIXIO.writeAll(Data("regtui: \(request.method) \(url)\n".utf8), to: STDERR_FILENO) }
+        if trace { POSIXIO.writeAll(Data("regtui: \(request.method) \(Self.traced(request.url))\n".utf8), to: STDERR_FILENO) }
 
         var headerList: UnsafeMutablePointer<curl_slist>?
         for (name, value) in request.headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
@@ -159,6 +159,20 @@ public final class CurlTransport: Transport {
         regtui_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         counter.record(host: hostKey)
         return .success(HTTPResponse(status: status, headers: context.headers, body: context.buffered, url: request.url))
+    }
+
+    /// A URL as `REGTUI_TRACE` shows it: query values hidden (presigned URLs carry credentials in
+    /// them) except the paging and upload parameters of the distribution API; control
+    /// characters escaped.
+    static func traced(_ url: URL) -> String {
+        guard var components = URLComponents(url: url, resolvingAgainstBaseURL: true) else { return "(unreadable URL)" }
+        components.user = nil
+        components.password = nil
+        components.queryItems = components.queryItems?.map { item in
+            ["n", "last", "digest", "mount", "from"].contains(item.name) ? item : URLQueryItem(name: item.name, value: "…")
+        }
+        let text = components.string ?? "(unreadable URL)"
+        return String(text.unicodeScalars.map { $0.value < 0x20 || (0x7f...0x9f).contains($0.value) ? "?" : Character($0) })
     }
 
     private func setUpload(_ handle: UnsafeMutableRawPointer, length: Int64?, opaque: UnsafeMutableRawPointer) {

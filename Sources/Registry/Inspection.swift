@@ -51,7 +51,7 @@ extension RegistryClient {
     }
 
     /// Fetches what `inspect` shows: the manifest, and the config (for an image) or every child's
-    /// manifest (for an index, fetched concurrently).
+    /// manifest (for an index: each distinct child once, a few at a time).
     public func inspect(_ reference: Reference, platform: Platform?) async throws(RegistryError) -> Inspection {
         let (manifest, resolved) = try await self.manifest(reference, platform: platform)
         var inspection = Inspection(reference: resolved.with(tag: reference.tag, digest: manifest.digest),
@@ -59,36 +59,51 @@ extension RegistryClient {
         if let image = manifest.image {
             inspection.config = image.config
             if image.config.mediaType == .ociConfig || image.config.mediaType == .dockerConfig {
-                inspection.configFields = ImageConfig.parse(try await blobData(resolved, digest: image.config.digest))
+                inspection.configFields = try await imageConfig(resolved, descriptor: image.config)
             }
         } else if let index = manifest.index {
-            do {
-                inspection.children = try await withThrowingTaskGroup(of: (Int, Inspection.Child).self) { group in
-                    for (position, descriptor) in index.manifests.enumerated() {
-                        group.addTask {
-                            let child = try await self.manifest(reference.with(tag: nil, digest: descriptor.digest))
-                            let image = child.image
-                            return (position, Inspection.Child(descriptor: descriptor, configDigest: image?.config.digest,
-                                                               layerCount: image?.layers.count ?? 0,
-                                                               layerBytes: image?.layers.reduce(0) { $0 + $1.size } ?? 0))
-                        }
-                    }
-                    var children: [(Int, Inspection.Child)] = []
-                    for try await child in group { children.append(child) }
-                    return children.sorted { $0.0 < $1.0 }.map(\.1)
+            let children = try await children(of: index, in: reference)
+            inspection.children = try index.manifests.map { (descriptor) throws(RegistryError) in
+                let image = children[descriptor.digest]?.image
+                let bytes: Int64
+                do throws(OCIError) { bytes = try Descriptor.totalSize(image?.layers ?? [], in: "the layers of \(descriptor.digest)") } catch {
+                    throw .badResponse(what: "\(reference)", reason: error.description)
                 }
-            } catch {
-                throw error as? RegistryError ?? .cancelled
+                return Inspection.Child(descriptor: descriptor, configDigest: image?.config.digest,
+                                        layerCount: image?.layers.count ?? 0, layerBytes: bytes)
             }
         }
         return inspection
+    }
+
+    /// The child manifests an index lists, each distinct digest fetched once, at most
+    /// `Limits.childFetches` at a time; keyed by digest. Entries that are not manifests (blobs an
+    /// artifact index lists) are left out.
+    public func children(of index: ImageIndex, in reference: Reference) async throws(RegistryError) -> [Digest: Manifest] {
+        var seen = Set<Digest>()
+        let distinct = index.manifests.filter { ($0.mediaType.isManifest || $0.mediaType.rawValue.isEmpty) && seen.insert($0.digest).inserted }
+        guard distinct.count <= Limits.indexChildren else {
+            throw .tooLarge(what: "index \(reference)", reason: "it lists \(distinct.count) distinct manifests, more than the \(Limits.indexChildren) regtui follows")
+        }
+        let fetched = try await concurrentMap(distinct, limit: Limits.childFetches) { (descriptor) throws(RegistryError) in
+            try await self.manifest(reference.with(tag: nil, digest: descriptor.digest))
+        }
+        return Dictionary(fetched.map { ($0.digest, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// The image config blob of an image, checked against its digest and read.
+    func imageConfig(_ reference: Reference, descriptor: Descriptor) async throws(RegistryError) -> ImageConfig {
+        let bytes = try await blobData(reference, digest: descriptor.digest)
+        do { return try ImageConfig(parsing: bytes) } catch {
+            throw .badResponse(what: "config \(descriptor.digest) of \(reference)", reason: error.description)
+        }
     }
 }
 
 extension RegistryClient {
     /// The manifest `reference` names with what lies below it: an image's config blob, an
-    /// index's children (each with its config), fetched concurrently. Configs over 4 MiB and
-    /// non-image configs (artifacts) are left out.
+    /// index's children (each with its config), each distinct child fetched once and a few at a
+    /// time. Configs over 4 MiB and non-image configs (artifacts) are left out.
     public func tree(_ reference: Reference, displayName: String? = nil) async throws(RegistryError) -> ImageTree {
         let manifest = try await self.manifest(reference)
         return try await tree(of: manifest, at: reference, displayName: displayName ?? reference.description, depth: 0)
@@ -98,25 +113,22 @@ extension RegistryClient {
         var tree = ImageTree(reference: displayName, manifest: manifest)
         if let image = manifest.image, image.config.size <= Manifest.maxSize,
            image.config.mediaType == .ociConfig || image.config.mediaType == .dockerConfig {
-            tree.config = try await blobData(reference, digest: image.config.digest)
-        } else if let index = manifest.index, depth < 4 {
-            do {
-                tree.children = try await withThrowingTaskGroup(of: (Int, ImageTree).self) { group in
-                    for (position, entry) in index.manifests.enumerated() where entry.mediaType.isManifest || entry.mediaType.rawValue.isEmpty {
-                        group.addTask {
-                            let childReference = reference.with(tag: nil, digest: entry.digest)
-                            let child = try await self.manifest(childReference)
-                            return (position, try await self.tree(of: child, at: childReference,
-                                                                 displayName: childReference.description, depth: depth + 1))
-                        }
-                    }
-                    var children: [(Int, ImageTree)] = []
-                    for try await child in group { children.append(child) }
-                    return children.sorted { $0.0 < $1.0 }.map(\.1)
-                }
-            } catch {
-                throw error as? RegistryError ?? .cancelled
+            let bytes = try await blobData(reference, digest: image.config.digest)
+            do { _ = try ImageConfig(parsing: bytes) } catch {
+                throw .badResponse(what: "config \(image.config.digest) of \(reference)", reason: error.description)
             }
+            tree.config = bytes
+        } else if let index = manifest.index {
+            guard depth < Limits.indexDepth else {
+                throw .tooLarge(what: "index \(reference)", reason: "indexes nest more than \(Limits.indexDepth) levels deep")
+            }
+            let children = try await children(of: index, in: reference)
+            let subtrees = try await concurrentMap(Array(children.values), limit: Limits.childFetches) { (child) throws(RegistryError) in
+                let childReference = reference.with(tag: nil, digest: child.digest)
+                return try await self.tree(of: child, at: childReference, displayName: childReference.description, depth: depth + 1)
+            }
+            let byDigest = Dictionary(subtrees.map { ($0.manifest.digest, $0) }, uniquingKeysWith: { first, _ in first })
+            tree.children = index.manifests.compactMap { byDigest[$0.digest] }
         }
         return tree
     }

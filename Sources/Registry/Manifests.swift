@@ -5,32 +5,67 @@ extension RegistryClient {
     /// The `Accept` value listing every manifest type, so registries never down-convert.
     static let manifestAccept = MediaType.acceptedManifestTypes.map(\.rawValue).joined(separator: ", ")
 
-    /// Fetches a manifest or index exactly as served. The digest of the bytes is checked against
-    /// the reference's digest and the registry's `Docker-Content-Digest`.
+    /// Fetches a manifest or index exactly as served, and parses it. The digest of the bytes is
+    /// checked against the reference's digest and the registry's `Docker-Content-Digest`.
     public func manifest(_ reference: Reference) async throws(RegistryError) -> Manifest {
+        let fetched = try await manifestBytes(reference)
+        let manifest: Manifest
+        do {
+            manifest = try Manifest(bytes: fetched.bytes, declaredType: fetched.declaredType)
+        } catch {
+            throw .badResponse(what: "manifest \(reference)", reason: error.description)
+        }
+        if !manifest.mediaType.isSchema1 { try fetched.checkDeclaredDigest() }
+        return manifest
+    }
+
+    /// A manifest's bytes exactly as served, checked against the reference's digest and the
+    /// registry's `Docker-Content-Digest` but not interpreted: `regtui manifest` prints what a
+    /// registry holds even when regtui would refuse to read it.
+    public func rawManifest(_ reference: Reference) async throws(RegistryError) -> Data {
+        let fetched = try await manifestBytes(reference)
+        if fetched.declaredType?.isSchema1 != true { try fetched.checkDeclaredDigest() }
+        return fetched.bytes
+    }
+
+    /// What a manifest GET gave, before anything reads it.
+    struct FetchedManifest {
+        var what: String
+        var bytes: Data
+        var digest: Digest
+        var declaredType: MediaType?
+        var declaredDigest: Digest?
+
+        func checkDeclaredDigest() throws(RegistryError) {
+            if let declaredDigest, declaredDigest != digest {
+                throw .digestMismatch(what: "\(what) (Docker-Content-Digest)", expected: declaredDigest, actual: digest)
+            }
+        }
+    }
+
+    private func manifestBytes(_ reference: Reference) async throws(RegistryError) -> FetchedManifest {
         let what = "manifest \(reference)"
-        let response = try await send(reference.registry, "GET", manifestPath(reference),
+        let response: HTTPResponse
+        do {
+            response = try await send(reference.registry, "GET", manifestPath(reference),
                                       headers: ["Accept": Self.manifestAccept], scopes: [Self.pullScope(reference)],
                                       maxBufferedBody: Manifest.maxSize, what: what)
+        } catch {
+            if case .tooLarge = error { throw .manifestTooLarge(what: what, limit: Manifest.maxSize) }
+            throw error
+        }
         guard response.status == 200 else { throw failure(response, registry: reference.registry, what: what) }
         if let length = response.headers["Content-Length"].flatMap(Int.init), length != response.body.count {
             throw .sizeMismatch(what: what, expected: Int64(length), actual: Int64(response.body.count))
         }
-        let manifest: Manifest
-        do {
-            manifest = try Manifest(bytes: response.body, declaredType: Self.contentType(response.head))
-        } catch {
-            throw .badResponse(what: what, reason: error.description)
-        }
+        let digest = Digest.of(response.body)
         if let wanted = reference.digest {
-            let actual = wanted.algorithm == .sha256 ? manifest.digest : Digest.of(manifest.bytes, algorithm: wanted.algorithm)
+            let actual = wanted.algorithm == .sha256 ? digest : Digest.of(response.body, algorithm: wanted.algorithm)
             if actual != wanted { throw .digestMismatch(what: what, expected: wanted, actual: actual) }
         }
-        if !manifest.mediaType.isSchema1, let header = response.headers["Docker-Content-Digest"],
-           let declared = try? Digest(parsing: header), declared.algorithm == .sha256, declared != manifest.digest {
-            throw .digestMismatch(what: "\(what) (Docker-Content-Digest)", expected: declared, actual: manifest.digest)
-        }
-        return manifest
+        let declared = response.headers["Docker-Content-Digest"].flatMap { try? Digest(parsing: $0) }
+        return FetchedManifest(what: what, bytes: response.body, digest: digest, declaredType: Self.contentType(response.head),
+                               declaredDigest: declared?.algorithm == .sha256 ? declared : nil)
     }
 
     /// What the registry says about a manifest without fetching it (`HEAD`): nil when absent.

@@ -16,6 +16,29 @@ public enum POSIXIO {
         }
     }
 
+    /// Why a bounded read stopped early.
+    public enum BoundedReadError: Error { case tooLarge, timedOut }
+
+    /// Everything `descriptor` yields until end of file, if that is at most `limit` bytes and
+    /// comes before `deadline`.
+    public static func readBounded(_ descriptor: Int32, atMost limit: Int, until deadline: Date) throws(BoundedReadError) -> Data {
+        var data = Data()
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let wait = deadline.timeIntervalSinceNow
+            guard wait > 0 else { throw .timedOut }
+            var fds = [pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 1, Int32(min(wait * 1000 + 1, 3_600_000)))
+            if ready < 0 && errno == EINTR { continue }
+            guard ready > 0 else { throw .timedOut }
+            let count = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return data }
+            guard data.count + count <= limit else { throw .tooLarge }
+            data.append(contentsOf: chunk[0..<count])
+        }
+    }
+
     /// Writes all of `data`; false when the descriptor cannot take it (e.g. EPIPE).
     @discardableResult
     public static func writeAll(_ data: Data, to descriptor: Int32) -> Bool {

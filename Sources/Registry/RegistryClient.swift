@@ -76,26 +76,28 @@ public final class RegistryClient: Sendable {
 
     /// One API call: resolves the scheme, authenticates for `scopes`, re-authenticates once on
     /// 401, follows redirects for GET and HEAD, and retries transient failures of requests that
-    /// can be repeated. Returns the final response, whatever its status.
+    /// can be repeated (never a `POST` or `PATCH`, which open and feed upload sessions). `path` is
+    /// registry-relative or a URL the registry handed back, which must be at the registry's own
+    /// origin. Returns the final response, whatever its status.
     func send(_ registry: String, _ method: String, _ path: String, headers: HTTPHeaders = [:],
               body: RequestBody = .none, scopes: [String], maxBufferedBody: Int = 1 << 20,
               sink: SinkSelector? = nil, what: String) async throws(RegistryError) -> HTTPResponse {
         let host = host(registry)
         let base = try await host.baseURL()
-        guard let url = URL(string: path, relativeTo: base)?.absoluteURL else {
-            throw .badResponse(what: what, reason: "cannot form a URL from \(Sanitizer.inline(path, limit: 200))")
-        }
+        let url = try resolve(path, against: base, what: what)
         var authorization = try await host.authorization(scopes: scopes)
         var reauthenticated = false
         var attempt = 1
-        let repeatable: Bool = if case .stream = body { false } else { true }
+        let resendable: Bool = if case .stream = body { false } else { true }
+        let repeatable = resendable && ["GET", "HEAD", "PUT", "DELETE"].contains(method)
         while true {
             var request = HTTPRequest(method: method, url: url, headers: headers, body: body, maxBufferedBody: maxBufferedBody)
             request.headers.set("User-Agent", options.userAgent)
             let engaged = SinkUse(sink)
             let response: HTTPResponse
             do {
-                response = try await sendFollowingRedirects(request, authorization: authorization, sink: engaged.selector, what: what)
+                response = try await sendFollowingRedirects(request, origin: Origin(base)!, authorization: authorization,
+                                                            sink: engaged.selector, what: what)
             } catch {
                 if case .transport(_, let cause) = error, repeatable, !engaged.used, attempt < options.maxAttempts,
                    [.connect, .timeout, .interrupted].contains(cause.kind) {
@@ -105,7 +107,7 @@ public final class RegistryClient: Sendable {
                 }
                 throw error
             }
-            if response.status == 401 && !reauthenticated && repeatable {
+            if response.status == 401 && !reauthenticated && resendable {
                 reauthenticated = true
                 let challenges = response.headers.values("WWW-Authenticate").flatMap(AuthChallenge.parse)
                 authorization = try await host.reauthorize(challenges: challenges, scopes: scopes)
@@ -120,6 +122,18 @@ public final class RegistryClient: Sendable {
         }
     }
 
+    /// `path` as a URL at the registry's origin: relative paths are resolved against `base`; a URL
+    /// the registry handed back (an upload `Location`) that names another origin is refused, so
+    /// neither credentials nor blobs go there.
+    func resolve(_ path: String, against base: URL, what: String) throws(RegistryError) -> URL {
+        guard let url = URL(string: path, relativeTo: base)?.absoluteURL, let target = Origin(url) else {
+            throw .badResponse(what: what, reason: "cannot form a URL from \(clipped(path))")
+        }
+        let origin = Origin(base)!
+        guard target == origin else { throw .foreignOrigin(what: what, registry: origin, other: target) }
+        return url
+    }
+
     private func backoff(attempt: Int, retryAfter: String?) async throws(RegistryError) {
         var delay = options.initialBackoff * (1 << (attempt - 1))
         if let retryAfter, let seconds = Int(retryAfter.trimmingCharacters(in: .whitespaces)), seconds >= 0 {
@@ -128,42 +142,36 @@ public final class RegistryClient: Sendable {
         do { try await Task.sleep(for: delay) } catch { throw .cancelled }
     }
 
-    /// Sends `request`, following up to 10 redirects for GET and HEAD. `Authorization` goes only to
-    /// the host it was issued for, and never over a redirect from HTTPS to plain HTTP.
-    private func sendFollowingRedirects(_ request: HTTPRequest, authorization: String?, sink: SinkSelector?,
+    /// Sends `request`, following up to 10 redirects for GET and HEAD. `Authorization` goes only
+    /// to the registry's `origin` (scheme, host and port), and no redirect leads from HTTPS to
+    /// plain HTTP.
+    private func sendFollowingRedirects(_ request: HTTPRequest, origin: Origin, authorization: String?, sink: SinkSelector?,
                                         what: String) async throws(RegistryError) -> HTTPResponse {
         var current = request
-        let origin = Self.authority(request.url)
         for _ in 0...10 {
-            if let authorization, Self.authority(current.url) == origin, current.url.scheme == request.url.scheme {
-                current.headers.set("Authorization", authorization)
-            } else {
-                current.headers.set("Authorization", nil)
-            }
+            let sameOrigin = Origin(current.url) == origin
+            current.headers.set("Authorization", sameOrigin ? authorization : nil)
             let response: HTTPResponse
             do { response = try await transport.send(current, sink: sink) } catch {
                 if error.kind == .cancelled { throw .cancelled }
-                if error.kind == .bodyTooLarge && request.maxBufferedBody >= Manifest.maxSize {
-                    throw .manifestTooLarge(what: what, limit: Manifest.maxSize)
+                if error.kind == .bodyTooLarge {
+                    throw .tooLarge(what: what, reason: "the response is larger than \(request.maxBufferedBody) bytes, the most regtui reads for it")
                 }
                 throw .transport(what: what, cause: error)
             }
             guard [301, 302, 303, 307, 308].contains(response.status), current.method == "GET" || current.method == "HEAD" else {
                 return response
             }
-            guard let location = response.headers["Location"], let next = URL(string: location, relativeTo: current.url)?.absoluteURL else {
+            guard let location = response.headers["Location"], let next = URL(string: location, relativeTo: current.url)?.absoluteURL,
+                  let nextOrigin = Origin(next) else {
                 throw .redirect(what: what, reason: "HTTP \(response.status) without a usable Location header")
             }
-            if current.url.scheme == "https" && next.scheme != "https" {
-                throw .redirect(what: what, reason: "refusing to follow a redirect from HTTPS to \(next.scheme ?? "?") (\(Sanitizer.inline(Self.authority(next))))")
+            if current.url.scheme == "https" && nextOrigin.scheme != "https" {
+                throw .redirect(what: what, reason: "refusing to follow a redirect from HTTPS to plain HTTP (\(nextOrigin))")
             }
             current.url = next
         }
         throw .redirect(what: what, reason: "more than 10 redirects")
-    }
-
-    static func authority(_ url: URL) -> String {
-        "\(url.host ?? ""):\(url.port ?? (url.scheme == "https" ? 443 : 80))"
     }
 
     /// Turns a non-success response into the matching error.
@@ -184,13 +192,14 @@ public final class RegistryClient: Sendable {
         }
     }
 
+    /// Whether a credential was sent (or would have been) to `registry`.
     func hostHasCredential(_ registry: String) -> Bool {
-        (try? credential(for: registry)) != nil
+        options.credentialOverride != nil || options.credentials.cached(registry: registry) != nil
     }
 
-    func credential(for registry: String) throws(RegistryError) -> Credential? {
+    func credential(for registry: String) async throws(RegistryError) -> Credential? {
         if let override = options.credentialOverride { return override }
-        return try options.credentials.lookup(registry: registry)
+        return try await options.credentials.lookup(registry: registry)
     }
 }
 

@@ -34,6 +34,12 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
     case badResponse(what: String, reason: String)
     /// A manifest larger than registries accept.
     case manifestTooLarge(what: String, limit: Int)
+    /// The registry handed back a URL at another origin (an upload `Location`).
+    case foreignOrigin(what: String, registry: Origin, other: Origin)
+    /// Credentials would travel in clear text to a token server.
+    case insecureRealm(registry: String, realm: String)
+    /// A list, a count or a size from the registry is past what regtui accepts.
+    case tooLarge(what: String, reason: String)
     /// Following redirects went wrong.
     case redirect(what: String, reason: String)
     /// The transfer broke off.
@@ -42,6 +48,18 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
     case credentials(String)
     /// The operation was cancelled.
     case cancelled
+    /// An error regtui did not expect, kept as it was described.
+    case unexpected(String)
+
+    /// `error` as a `RegistryError`: itself when it is one, `.cancelled` for a cancellation, and
+    /// `.unexpected` for anything else — never a cancellation that was not one.
+    public init(bridging error: any Error) {
+        switch error {
+        case let error as RegistryError: self = error
+        case is CancellationError: self = .cancelled
+        default: self = .unexpected(String(describing: error))
+        }
+    }
 
     public var description: String {
         switch self {
@@ -67,6 +85,12 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
             "unreadable response for \(what): \(reason)"
         case .manifestTooLarge(let what, let limit):
             "manifest \(what) is larger than \(limit) bytes, the most registries accept; refusing it"
+        case .foreignOrigin(let what, let registry, let other):
+            "\(what): the registry at \(registry) pointed at \(other), another origin; regtui sends neither credentials nor content there"
+        case .insecureRealm(let registry, let realm):
+            "refusing to send the credentials for \(registry) to its token server \(realm) over plain HTTP, where anyone on the network could read them; use a registry whose token server speaks HTTPS, or pass --insecure on a network you trust"
+        case .tooLarge(let what, let reason):
+            "\(what): \(reason)"
         case .redirect(let what, let reason):
             "redirect while fetching \(what): \(reason)"
         case .transport(let what, let cause):
@@ -75,6 +99,8 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
             message
         case .cancelled:
             "cancelled"
+        case .unexpected(let description):
+            "unexpected error: \(description)"
         }
     }
 
@@ -82,8 +108,8 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
     static func summary(_ details: [RegistryErrorDetail]) -> String {
         guard !details.isEmpty else { return "" }
         return ": " + details.map { detail in
-            let message = detail.message.map { Sanitizer.inline($0, limit: 200) } ?? ""
-            return message.isEmpty ? detail.code : "\(Sanitizer.inline(detail.code, limit: 60)) \(message)"
+            let message = detail.message.map { clipped($0) } ?? ""
+            return message.isEmpty ? detail.code : "\(clipped(detail.code, 60)) \(message)"
         }.joined(separator: "; ")
     }
 

@@ -9,6 +9,8 @@ actor RegistryHost {
     private var pinged: Task<(URL, [AuthChallenge]), any Error>?
     private var challenges: [AuthChallenge] = []
     private var tokens: [String: (value: String, expires: ContinuousClock.Instant)] = [:]
+    /// The registry's origin, once the scheme is known.
+    private var base: Origin?
 
     init(registry: String, client: RegistryClient) {
         self.registry = registry
@@ -23,9 +25,10 @@ actor RegistryHost {
         let task = pinged ?? Task { try await self.ping() }
         pinged = task
         do {
-            let (base, found) = try await task.value
+            let (url, found) = try await task.value
             if challenges.isEmpty { challenges = found }
-            return base
+            base = Origin(url)
+            return url
         } catch {
             pinged = nil
             throw error as? RegistryError ?? .cancelled
@@ -76,26 +79,23 @@ actor RegistryHost {
         if let bearer = challenges.first(where: { $0.scheme == "bearer" }) {
             return try await bearerToken(challenge: bearer, scopes: scopes)
         }
-        if challenges.contains(where: { $0.scheme == "basic" }), let credential = try client.credential(for: registry) {
+        if challenges.contains(where: { $0.scheme == "basic" }), let credential = try await client.credential(for: registry) {
             return credential.basicAuthorization
         }
         return nil
     }
 
     /// After a 401: takes the registry's new challenges, drops the token that failed, and returns
-    /// a fresh header (nil when there is nothing new to try).
+    /// a fresh header (nil when there is nothing new to try). The token asked for covers `scopes`,
+    /// what the operation needs: scopes a challenge adds (`repository:*:*`, another repository's
+    /// `delete`) are never requested with the user's credentials.
     func reauthorize(challenges new: [AuthChallenge], scopes: [String]) async throws(RegistryError) -> String? {
         guard !new.isEmpty else { return nil }
         let hadBasic = challenges.contains { $0.scheme == "basic" }
         challenges = new
         if let bearer = new.first(where: { $0.scheme == "bearer" }) {
-            var wanted = scopes
-            for scope in (bearer.parameters["scope"] ?? "").split(separator: " ").map(String.init) where !wanted.contains(scope) {
-                wanted.append(scope)
-            }
-            tokens[Self.key(wanted)] = nil
             tokens[Self.key(scopes)] = nil
-            return try await bearerToken(challenge: bearer, scopes: wanted)
+            return try await bearerToken(challenge: bearer, scopes: scopes)
         }
         if hadBasic { return nil }
         return try await authorization(scopes: scopes)
@@ -103,14 +103,23 @@ actor RegistryHost {
 
     private static func key(_ scopes: [String]) -> String { scopes.sorted().joined(separator: " ") }
 
+    /// Credentials go to a plain-HTTP token server only with `--insecure`, or when the registry
+    /// itself is plain HTTP on this machine and so is the token server (nothing crosses a network).
+    private func checkRealm(_ realm: Origin) throws(RegistryError) {
+        guard realm.scheme == "http", !client.options.trust.insecure else { return }
+        if base?.scheme == "http" && realm.isLoopback { return }
+        throw .insecureRealm(registry: registry, realm: "\(realm)")
+    }
+
     private func bearerToken(challenge: AuthChallenge, scopes: [String]) async throws(RegistryError) -> String {
         let key = Self.key(scopes)
         if let cached = tokens[key], cached.expires > .now { return "Bearer \(cached.value)" }
         guard let realm = challenge.parameters["realm"], var components = URLComponents(string: realm),
-              components.scheme == "https" || components.scheme == "http" else {
+              let realmURL = components.url, let realmOrigin = Origin(realmURL), components.user == nil else {
             throw .badResponse(what: "registry \(registry)", reason: "its Bearer challenge has no usable realm URL")
         }
-        let credential = try client.credential(for: registry)
+        let credential = try await client.credential(for: registry)
+        if credential != nil { try checkRealm(realmOrigin) }
         var request: HTTPRequest
         var query = components.queryItems ?? []
         if let service = challenge.parameters["service"] { query.append(URLQueryItem(name: "service", value: service)) }

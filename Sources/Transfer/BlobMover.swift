@@ -25,20 +25,20 @@ extension Copier {
         }
         var attempt = 1
         while true {
+            // Each upload closes the session it was given when it fails.
+            let opened = session
+            session = nil
             do throws(RegistryError) {
                 if blob.size <= Self.inMemoryLimit {
-                    try await uploadFromMemory(blob, from: source, to: destination, session: session)
+                    try await uploadFromMemory(blob, from: source, to: destination, session: opened)
                 } else {
-                    let opened: UploadSession
-                    if let session { opened = session } else { opened = try await Self.openSession(client, destination) }
-                    session = nil
-                    try await uploadStreaming(blob, from: source, to: destination, session: opened)
+                    let streaming: UploadSession
+                    if let opened { streaming = opened } else { streaming = try await Self.openSession(client, destination) }
+                    try await uploadStreaming(blob, from: source, to: destination, session: streaming)
                 }
                 observer(.blobFinished(blob, .uploaded))
                 return .uploaded
             } catch {
-                if let unused = session { await abandon(unused, in: destination) }
-                session = nil
                 guard attempt < options.attempts, Self.isTransient(error), !Task.isCancelled else { throw error }
                 attempt += 1
                 try await Task.sleep(milliseconds: 200 * attempt)
@@ -54,15 +54,20 @@ extension Copier {
     /// unless it is verified.
     private func uploadFromMemory(_ blob: Descriptor, from source: Reference, to destination: Reference,
                                   session: UploadSession?) async throws(RegistryError) {
-        let bytes = try await client.blobData(source, digest: blob.digest, limit: Int(Self.inMemoryLimit))
-        guard Int64(bytes.count) == blob.size else {
-            throw .sizeMismatch(what: "blob \(blob.digest) from the source", expected: blob.size, actual: Int64(bytes.count))
-        }
-        observer(.blobProgress(blob.digest, bytes: blob.size))
-        if let session {
-            try await client.finishUpload(destination, session: session, digest: blob.digest, body: .bytes(bytes))
-        } else {
-            try await client.uploadMonolithic(destination, digest: blob.digest, bytes: bytes)
+        do throws(RegistryError) {
+            let bytes = try await client.blobData(source, digest: blob.digest, limit: Int(Self.inMemoryLimit))
+            guard Int64(bytes.count) == blob.size else {
+                throw RegistryError.sizeMismatch(what: "blob \(blob.digest) from the source", expected: blob.size, actual: Int64(bytes.count))
+            }
+            observer(.blobProgress(blob.digest, bytes: blob.size))
+            if let session {
+                try await client.finishUpload(destination, session: session, digest: blob.digest, body: .bytes(bytes))
+            } else {
+                try await client.uploadMonolithic(destination, digest: blob.digest, bytes: bytes)
+            }
+        } catch {
+            if let session { await client.cancelUpload(destination, session: session) }
+            throw error
         }
     }
 
@@ -93,32 +98,28 @@ extension Copier {
             }
             try pipe.finishDownload()
         } catch {
-            failure = error as? RegistryError ?? .cancelled
+            failure = RegistryError(bridging: error)
             pipe.fail(failure!)
         }
         let committed: UploadSession
         switch await patch.result {
         case .success(let after):
             if let failure {
-                await abandon(after, in: destination)
+                await client.cancelUpload(destination, session: after)
                 throw failure
             }
             committed = after
         case .failure(let error):
-            throw failure ?? error as? RegistryError ?? .cancelled
+            // The PATCH failed: the session it was sent to is still open.
+            await client.cancelUpload(destination, session: session)
+            throw failure ?? RegistryError(bridging: error)
         }
         do throws(RegistryError) {
             try await client.finishUpload(destination, session: committed, digest: blob.digest, body: .none)
         } catch {
-            await abandon(committed, in: destination)
+            await client.cancelUpload(destination, session: committed)
             throw error
         }
-    }
-
-    /// Deletes an upload session, even while the copy is being cancelled.
-    private func abandon(_ session: UploadSession, in destination: Reference) async {
-        let client = self.client
-        await Task { await client.cancelUpload(destination, session: session) }.value
     }
 
     private static func openSession(_ client: RegistryClient, _ destination: Reference) async throws(RegistryError) -> UploadSession {

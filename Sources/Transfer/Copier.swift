@@ -54,9 +54,10 @@ public struct CopyResult: Sendable, Codable {
 
 /// Copies images between repositories and registries, byte for byte, so every digest is kept.
 ///
-/// Order: blobs, then child manifests by digest, then the top manifest by digest, then the tag —
-/// so a failure at any point leaves the destination tag as it was. Every blob is hashed on the
-/// way and a mismatch aborts its upload. Blobs already at the destination are skipped, blobs in
+/// Order: blobs, then child manifests by digest, then the top manifest by digest, then referrers
+/// (with the destination's fallback tag index), and only then the tag — the commit point — so a
+/// failure at any point leaves every destination tag as it was. Every blob is hashed on the way
+/// and a mismatch aborts its upload. Blobs already at the destination are skipped, blobs in
 /// another repository of the same registry are mounted, and a blob shared by several manifests
 /// (or several copies run by one `Copier`) moves once.
 public final class Copier: Sendable {
@@ -77,73 +78,62 @@ public final class Copier: Sendable {
     /// Copies what `source` names to `destination`. A destination without tag or digest takes
     /// the source's tag; one with a digest only is written by digest, untagged.
     public func copy(from source: Reference, to destination: Reference) async throws(RegistryError) -> CopyResult {
-        try await copy(try await client.manifest(source), from: source, to: destination)
+        let top = try await client.manifest(source)
+        let (result, root) = try await copyContent(top, from: source, to: destination)
+        if let tag = destination.tag { try await self.tag(root, tag, at: destination) }
+        return result
     }
 
-    /// Copies `top`, already fetched from `source`.
-    private func copy(_ top: Manifest, from source: Reference, to destination: Reference) async throws(RegistryError) -> CopyResult {
+    /// Copies `top` (fetched from `source`) and everything below it, and its referrers when asked,
+    /// to `destination` by digest. Writes no tag.
+    /// Returns what it did and the manifest the tag is to point at.
+    private func copyContent(_ top: Manifest, from source: Reference,
+                             to destination: Reference) async throws(RegistryError) -> (CopyResult, Manifest) {
         let root = try await selectPlatforms(top, source: source)
         var result = CopyResult(source: source, destination: destination, sourceDigest: top.digest, digest: root.digest)
         let counters = Counters()
-
         if try await client.manifestDescriptor(destination.with(tag: nil, digest: root.digest)) != nil {
             observer(.alreadyPresent(root.digest))
             result.alreadyPresent = true
         } else {
             try await transferTree(root, from: source, to: destination, counters: counters)
         }
-        if let tag = destination.tag {
-            try await client.putManifest(root, to: destination.with(tag: tag))
-            observer(.tagged(destination.with(tag: tag), root.digest))
-        }
         if options.referrers {
             result.referrersCopied = try await copyReferrers(of: root.digest, from: source, to: destination, counters: counters)
         }
         counters.fill(&result)
-        return result
+        return (result, root)
     }
 
-    /// Copies every tag of `source` into `destination`. Tags are resolved first and each distinct
-    /// manifest is copied once; the other tags pointing at it are then written directly.
+    /// Points `tag` at `manifest`: the last write of a copy.
+    private func tag(_ manifest: Manifest, _ tag: String, at destination: Reference) async throws(RegistryError) {
+        try await client.putManifest(manifest, to: destination.with(tag: tag))
+        observer(.tagged(destination.with(tag: tag), manifest.digest))
+    }
+
+    /// Copies every tag of `source` into `destination`. Tags are resolved first; each distinct
+    /// manifest is copied once, by digest; only when all content is in are the tags written.
     public func copyAllTags(from source: Reference, to destination: Reference) async throws(RegistryError) -> [CopyResult] {
-        let tags = try await client.tags(source)
-        let tagLimiter = Limiter(limit: options.jobs)
-        do {
-            let resolved = try await withThrowingTaskGroup(of: (String, Manifest).self) { group in
-                for tag in tags {
-                    group.addTask { try await tagLimiter.run { (tag, try await self.client.manifest(source.with(tag: tag))) } }
-                }
-                var resolved: [(String, Manifest)] = []
-                for try await entry in group { resolved.append(entry) }
-                return resolved
-            }
-            let groups = Dictionary(grouping: resolved, by: { $0.1.digest }).values.map { $0.sorted { $0.0 < $1.0 } }
-            return try await withThrowingTaskGroup(of: [CopyResult].self) { group in
-                for members in groups {
-                    group.addTask {
-                        try await tagLimiter.run {
-                            let (firstTag, manifest) = members[0]
-                            var results = [try await self.copy(manifest, from: source.with(tag: firstTag),
-                                                               to: destination.with(tag: firstTag))]
-                            for (tag, _) in members.dropFirst() {
-                                try await self.client.putManifest(manifest, to: destination.with(tag: tag))
-                                self.observer(.tagged(destination.with(tag: tag), manifest.digest))
-                                var result = CopyResult(source: source.with(tag: tag), destination: destination.with(tag: tag),
-                                                        sourceDigest: manifest.digest, digest: manifest.digest)
-                                result.alreadyPresent = true
-                                results.append(result)
-                            }
-                            return results
-                        }
-                    }
-                }
-                var results: [CopyResult] = []
-                for try await batch in group { results += batch }
-                return results.sorted { $0.source < $1.source }
-            }
-        } catch {
-            throw error as? RegistryError ?? .cancelled
+        let tags = try await client.tags(source).names
+        let resolved = try await concurrentMap(tags, limit: options.jobs) { (tag) throws(RegistryError) in
+            (tag, try await self.client.manifest(source.with(tag: tag)))
         }
+        let groups = Dictionary(grouping: resolved, by: { $0.1.digest }).values.map { $0.sorted { $0.0 < $1.0 } }
+        let copied = try await concurrentMap(groups, limit: options.jobs) { (members) throws(RegistryError) in
+            let (firstTag, manifest) = members[0]
+            return try await self.copyContent(manifest, from: source.with(tag: firstTag), to: destination.with(tag: firstTag))
+        }
+        var results: [CopyResult] = []
+        for (members, (first, root)) in zip(groups, copied) {
+            for (position, (tag, _)) in members.enumerated() {
+                try await self.tag(root, tag, at: destination)
+                var result = position == 0 ? first : CopyResult(source: source.with(tag: tag), destination: destination.with(tag: tag),
+                                                                sourceDigest: first.sourceDigest, digest: first.digest)
+                if position > 0 { result.alreadyPresent = true }
+                results.append(result)
+            }
+        }
+        return results.sorted { $0.source < $1.source }
     }
 
     // MARK: - Planning
@@ -190,13 +180,17 @@ public final class Copier: Sendable {
         var blobs: [Descriptor] = []
         var seenBlobs = Set<Digest>()
         var seenManifests = Set<Digest>()
-        func visit(_ manifest: Manifest) async throws(RegistryError) {
+        func visit(_ manifest: Manifest, depth: Int) async throws(RegistryError) {
             guard seenManifests.insert(manifest.digest).inserted else { return }
             switch manifest.content {
             case .index(let index):
-                let children = try await fetchAll(index.manifests.filter { $0.mediaType.isManifest || $0.mediaType.rawValue.isEmpty },
-                                                  from: source)
-                for child in children { try await visit(child) }
+                guard depth < Limits.indexDepth else {
+                    throw .tooLarge(what: "index \(manifest.digest) in \(source)", reason: "indexes nest more than \(Limits.indexDepth) levels deep")
+                }
+                let children = try await client.children(of: index, in: source)
+                for entry in index.manifests {
+                    if let child = children[entry.digest] { try await visit(child, depth: depth + 1) }
+                }
             case .image(let image):
                 for blob in image.blobs where seenBlobs.insert(blob.digest).inserted { blobs.append(blob) }
             case .schema1:
@@ -204,23 +198,8 @@ public final class Copier: Sendable {
             }
             manifests.append(manifest)
         }
-        try await visit(root)
+        try await visit(root, depth: 0)
         return (manifests, blobs)
-    }
-
-    private func fetchAll(_ descriptors: [Descriptor], from source: Reference) async throws(RegistryError) -> [Manifest] {
-        do {
-            return try await withThrowingTaskGroup(of: (Int, Manifest).self) { group in
-                for (position, descriptor) in descriptors.enumerated() {
-                    group.addTask { (position, try await self.client.manifest(source.with(tag: nil, digest: descriptor.digest))) }
-                }
-                var found: [(Int, Manifest)] = []
-                for try await item in group { found.append(item) }
-                return found.sorted { $0.0 < $1.0 }.map(\.1)
-            }
-        } catch {
-            throw error as? RegistryError ?? .cancelled
-        }
     }
 
     // MARK: - Executing
@@ -229,7 +208,11 @@ public final class Copier: Sendable {
     private func transferTree(_ root: Manifest, from source: Reference, to destination: Reference,
                               counters: Counters) async throws(RegistryError) {
         let (manifests, blobs) = try await plan(root, from: source)
-        observer(.planned(source: source, manifests: manifests.count, blobs: blobs.count, bytes: blobs.reduce(0) { $0 + $1.size }))
+        let bytes: Int64
+        do { bytes = try Descriptor.totalSize(blobs, in: "\(source)") } catch {
+            throw .badResponse(what: "\(source)", reason: error.description)
+        }
+        observer(.planned(source: source, manifests: manifests.count, blobs: blobs.count, bytes: bytes))
         // A repository that does not exist yet has no blobs: no need to ask about each.
         let checkPresence = source.registry == destination.registry ? true : try await client.repositoryExists(destination)
         do {
@@ -247,7 +230,7 @@ public final class Copier: Sendable {
                 try await group.waitForAll()
             }
         } catch {
-            throw error as? RegistryError ?? .cancelled
+            throw RegistryError(bridging: error)
         }
         for manifest in manifests {
             let target = destination.with(tag: nil, digest: manifest.digest)
@@ -257,7 +240,7 @@ public final class Copier: Sendable {
                     try await self.client.putManifest(manifest, to: target)
                 }
             } catch {
-                throw error as? RegistryError ?? .cancelled
+                throw RegistryError(bridging: error)
             }
             if first {
                 counters.recordManifest()

@@ -23,8 +23,8 @@ struct CatalogCommand: Command {
     }
 
     func run(_ context: Context) async throws -> Int32 {
-        let names = try await context.client.catalog(registry)
-        if context.json { context.output.json(names) } else { context.output.lines(names.lazy.map(safe)) }
+        let list = try await context.client.catalog(registry)
+        print(list, skippedWhat: "repository names", json: context.json, to: context.output)
         return ExitStatus.success
     }
 }
@@ -47,8 +47,17 @@ struct TagsCommand: Command {
     }
 
     func run(_ context: Context) async throws -> Int32 {
-        let tags = try await context.client.tags(repository)
-        if context.json { context.output.json(tags) } else { context.output.lines(tags.lazy.map(safe)) }
+        let list = try await context.client.tags(repository)
+        print(list, skippedWhat: "tag names", json: context.json, to: context.output)
         return ExitStatus.success
+    }
+}
+
+/// Prints a list of names, one a line or as a JSON array, and says how many invalid names the
+/// registry sent that were left out.
+private func print(_ list: NameList, skippedWhat: String, json: Bool, to output: Output) {
+    if json { output.json(list.names) } else { output.lines(list.names) }
+    if list.skipped > 0 {
+        output.note("regtui: note: the registry also sent \(list.skipped) \(skippedWhat) that are not valid names; they are left out")
     }
 }

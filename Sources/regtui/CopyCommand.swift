@@ -98,7 +98,7 @@ struct CopyCommand: Command {
     static func describe(_ result: CopyResult) -> String {
         let kept = result.digestPreserved ? "digest preserved" : "digest changed (platforms were selected)"
         let blobs = "\(result.blobsUploaded) uploaded, \(result.blobsMounted) mounted, \(result.blobsSkipped) skipped"
-        return "\(safe(result.destination)) \(result.digest)  \(kept); blobs: \(blobs)"
+        return "\(result.destination) \(result.digest)  \(kept); blobs: \(blobs)"
     }
 
     /// The `--json` output.

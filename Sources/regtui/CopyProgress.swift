@@ -23,6 +23,7 @@ final class CopyProgress: @unchecked Sendable {
     private let live: Bool
     private let quiet: Bool
     private let started = ContinuousClock.now
+    private let output = Output()
     private let timer: DispatchSourceTimer?
 
     /// `live` repaints bars (for a terminal); `quiet` prints nothing but notices.
@@ -70,9 +71,9 @@ final class CopyProgress: @unchecked Sendable {
         case .alreadyPresent(let digest):
             if !quiet { state.withLock { $0.lines.append("present   \(digest) is already at the destination; only the tag is written") } }
         case .tagged(let reference, let digest):
-            if !quiet { state.withLock { $0.lines.append("tagged    \(safe(reference.description)) -> \(digest)") } }
+            if !quiet { state.withLock { $0.lines.append("tagged    \(reference) -> \(digest)") } }
         case .notice(let text):
-            state.withLock { $0.lines.append("note: \(safe(text))") }
+            state.withLock { $0.lines.append("note: \(text)") }
         }
         if !live { flushLines() }
     }
@@ -88,34 +89,32 @@ final class CopyProgress: @unchecked Sendable {
             defer { state.lines.removeAll() }
             return state.lines
         }
-        if !lines.isEmpty { Output().note(lines.joined(separator: "\n")) }
+        if !lines.isEmpty { output.note(lines.joined(separator: "\n")) }
     }
 
     private func repaint(final: Bool = false) {
         guard live else { flushLines(); return }
         let elapsed = seconds(since: started)
-        let text = state.withLock { state -> String in
-            var out = ""
-            if state.paintedLines > 0 { out += "\u{1b}[\(state.paintedLines)A" }
-            var lines = state.lines
+        let (up, lines) = state.withLock { state -> (Int, [TextLine]) in
+            let up = state.paintedLines
+            var lines = state.lines.map { TextLine($0) }
             state.lines.removeAll()
             var liveLines = 1
             if !final {
                 for digest in state.order.prefix(8) {
                     guard let entry = state.active[digest] else { continue }
                     liveLines += 1
-                    lines.append("  \(digest.short)  \(Self.bar(entry.done, of: entry.size, width: 24))  \(ByteCount.format(entry.done)) / \(ByteCount.format(entry.size))")
+                    lines.append(TextLine("  \(digest.short)  \(Self.bar(entry.done, of: entry.size, width: 24))  \(ByteCount.format(entry.done)) / \(ByteCount.format(entry.size))"))
                 }
             }
             let rate = elapsed > 0 ? Double(state.movedBytes) / elapsed : 0
             let remaining = rate > 0 ? Double(state.totalBytes - state.movedBytes) / rate : 0
             let eta = final || rate == 0 ? "" : String(format: "  ETA %.0fs", max(0, remaining))
-            lines.append("\(state.finished)/\(state.blobs) blobs  \(ByteCount.format(state.movedBytes)) / \(ByteCount.format(state.totalBytes))  \(ByteCount.format(Int64(rate)))/s\(eta)")
-            out += lines.map { "\u{1b}[2K" + $0 }.joined(separator: "\n") + "\n\u{1b}[J"
+            lines.append(TextLine("\(state.finished)/\(state.blobs) blobs  \(ByteCount.format(state.movedBytes)) / \(ByteCount.format(state.totalBytes))  \(ByteCount.format(Int64(rate)))/s\(eta)"))
             state.paintedLines = final ? 0 : liveLines
-            return out
+            return (up, lines)
         }
-        Output().raw(text, to: STDERR_FILENO)
+        output.repaint(before: up > 0 ? "\u{1b}[\(up)A" : "", lines: lines, after: "\n\u{1b}[J", color: false)
     }
 
     static func bar(_ done: Int64, of total: Int64, width: Int) -> String {

@@ -63,10 +63,10 @@ struct DiffCommand: Command {
         if context.json {
             Self.report(comparison, to: context.output)
         } else {
-            let style = DiffStyle(color: context.output.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil)
             let view = exactBytes ? comparison.exactBytes() : comparison.json()
             let columns = width ?? Self.terminalWidth() ?? 160
-            context.output.lines(DiffPrinter(comparison: comparison, view: view, width: columns, style: style).lines)
+            context.output.styled(DiffPrinter(comparison: comparison, view: view, width: columns).lines,
+                                  color: context.output.stdoutIsTerminal && !Output.noColor)
         }
         return comparison.a.digest == comparison.b.digest ? ExitStatus.success : ExitStatus.negative
     }
@@ -100,13 +100,13 @@ struct DiffCommand: Command {
     /// The `--json` output: verdict, explanation, both sides, the parts table, evidence and pairs.
     /// Registry text in it is made inert with `safe`, so it is written as it is made.
     static func report(_ comparison: ManifestComparison, to output: Output) {
-        var json = JSONWriter(sink: output.trusted)
+        var json = JSONWriter(sink: output.json)
         func side(_ summary: SideSummary) {
             json.beginObject()
             json.key("configDigest"); json.string(summary.configDigest?.description)
             json.key("digest"); json.string(summary.digest.description)
-            json.key("mediaType"); json.string(safe(summary.mediaType))
-            json.key("reference"); json.string(safe(summary.reference))
+            json.key("mediaType"); json.string(summary.mediaType)
+            json.key("reference"); json.string(summary.reference)
             json.key("size"); json.number(summary.size)
             json.endObject()
         }
@@ -114,7 +114,7 @@ struct DiffCommand: Command {
         json.key("a"); side(comparison.a)
         json.key("b"); side(comparison.b)
         json.key("evidence"); json.beginArray()
-        for line in comparison.evidence { json.string(safe(line)) }
+        for line in comparison.evidence { json.string(line) }
         json.endArray()
         json.key("explanation"); json.string(comparison.verdict.explanation)
         json.key("pairs"); json.beginArray()
@@ -122,7 +122,7 @@ struct DiffCommand: Command {
             json.beginObject()
             json.key("a"); json.string(pair.a?.description)
             json.key("b"); json.string(pair.b?.description)
-            json.key("platform"); json.string(safe(pair.platform))
+            json.key("platform"); json.string(pair.platform)
             json.key("verdict"); json.string(pair.verdict.rawValue)
             json.endObject()
         }
@@ -132,11 +132,11 @@ struct DiffCommand: Command {
             let details = part.details
             json.beginObject()
             json.key("a"); json.string(part.a?.description)
-            json.key("aDetail"); json.string(details.a.map(safe))
+            json.key("aDetail"); json.string(details.a)
             json.key("b"); json.string(part.b?.description)
-            json.key("bDetail"); json.string(details.b.map(safe))
+            json.key("bDetail"); json.string(details.b)
             json.key("equal"); json.bool(part.equal)
-            json.key("part"); json.string(safe(part.part))
+            json.key("part"); json.string(part.part)
             json.endObject()
         }
         json.endArray()

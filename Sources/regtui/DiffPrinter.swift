@@ -2,34 +2,23 @@ import ManifestDiff
 import OCI
 import Registry
 
-/// ANSI colours for the diff, or none.
-struct DiffStyle {
-    let color: Bool
-    func paint(_ text: String, _ code: String) -> String { color ? "\u{1b}[\(code)m\(text)\u{1b}[0m" : text }
-    func removed(_ text: String) -> String { paint(text, "31") }
-    func added(_ text: String) -> String { paint(text, "32") }
-    func changed(_ text: String) -> String { paint(text, "33") }
-    func bold(_ text: String) -> String { paint(text, "1") }
-    func dim(_ text: String) -> String { paint(text, "2") }
-}
-
 /// The human view of a comparison: verdict and evidence, both headers, the parts table and
-/// the two texts side by side, fitted to `width` columns.
+/// the two texts side by side, fitted to `width` columns. Registry text is made inert when the
+/// lines are written (`Output.styled`).
 struct DiffPrinter {
     let comparison: ManifestComparison
     let view: SideBySide
     let width: Int
-    let style: DiffStyle
 
-    var lines: [String] {
-        var out: [String] = []
-        out.append(style.bold("verdict: \(comparison.verdict.rawValue)") + " — " + comparison.verdict.explanation)
-        for line in comparison.evidence { out.append("  • " + safe(line)) }
+    var lines: [TextLine] {
+        var out: [TextLine] = []
+        out.append(TextLine("verdict: \(comparison.verdict.rawValue)", .bold) + TextLine(" — " + comparison.verdict.explanation))
+        for line in comparison.evidence { out.append(TextLine("  • " + line)) }
         out.append("")
-        out.append(style.bold("A ") + safe(comparison.a.reference))
-        out.append("  \(comparison.a.digest)  \(comparison.a.size) bytes  \(safe(comparison.a.mediaType))")
-        out.append(style.bold("B ") + safe(comparison.b.reference))
-        out.append("  \(comparison.b.digest)  \(comparison.b.size) bytes  \(safe(comparison.b.mediaType))")
+        out.append(TextLine("A ", .bold) + TextLine(comparison.a.reference))
+        out.append(TextLine("  \(comparison.a.digest)  \(comparison.a.size) bytes  \(comparison.a.mediaType)"))
+        out.append(TextLine("B ", .bold) + TextLine(comparison.b.reference))
+        out.append(TextLine("  \(comparison.b.digest)  \(comparison.b.size) bytes  \(comparison.b.mediaType)"))
         out.append("")
         out += partsTable
         out.append("")
@@ -37,25 +26,25 @@ struct DiffPrinter {
         return out
     }
 
-    var partsTable: [String] {
+    var partsTable: [TextLine] {
         let labelWidth = max(8, comparison.parts.map(\.part.count).max() ?? 0)
-        var out = [style.bold(fit("PART", labelWidth + 2) + "   A / B")]
+        var out = [TextLine(fit("PART", labelWidth + 2) + "   A / B", .bold)]
         for row in comparison.parts {
-            let mark = row.equal ? style.added("=") : style.removed("≠")
-            let label = fit(safe(row.part), labelWidth + 2)
+            let mark = row.equal ? TextLine("=", .green) : TextLine("≠", .red)
+            let label = TextLine(fit(row.part, labelWidth + 2) + " ")
             let a = (row.a?.description ?? "—") + (row.aDetail.map { "  (\($0))" } ?? "")
             if row.equal {
-                out.append("\(label) \(mark) \(a)")
+                out.append(label + mark + TextLine(" \(a)"))
             } else {
                 let b = (row.b?.description ?? "—") + (row.bDetail.map { "  (\($0))" } ?? "")
-                out.append("\(label) \(mark) A \(a)")
-                out.append(Self.blank(labelWidth + 4) + "B \(b)")
+                out.append(label + mark + TextLine(" A \(a)"))
+                out.append(TextLine(Self.blank(labelWidth + 4) + "B \(b)"))
             }
         }
         return out
     }
 
-    var sideBySide: [String] {
+    var sideBySide: [TextLine] {
         let numberWidth = String(max(view.left.count, view.right.count)).count
         let column = max(10, (width - 3) / 2 - numberWidth - 1)
         let emptyCell = Self.blank(numberWidth + 1 + column)
@@ -65,16 +54,16 @@ struct DiffPrinter {
             var line = Self.blank(numberWidth - number.utf8.count)
             line += number
             line += " "
-            line += fit(safe(text[index]), column)
+            line += fit(text[index], column)
             return line
         }
         return view.rows.map { row in
             let left = cell(row.left, view.left), right = cell(row.right, view.right)
             switch row.kind {
-            case .equal: return style.dim(left) + " │ " + style.dim(right)
-            case .changed: return style.changed(left) + " ≠ " + style.changed(right)
-            case .removed: return style.removed(left) + " < " + right
-            case .added: return left + " > " + style.added(right)
+            case .equal: return TextLine(left, .dim) + TextLine(" │ ") + TextLine(right, .dim)
+            case .changed: return TextLine(left, .yellow) + TextLine(" ≠ ") + TextLine(right, .yellow)
+            case .removed: return TextLine(left, .red) + TextLine(" < " + right)
+            case .added: return TextLine(left + " > ") + TextLine(right, .green)
             }
         }
     }

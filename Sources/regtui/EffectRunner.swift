@@ -70,7 +70,7 @@ final class EffectRunner: Sendable {
             }
         case .loadTags(let repository):
             Task.detached {
-                do throws(RegistryError) { mailbox.post(.tagsLoaded(repository: repository.name, tags: try await client.tags(repository))) } catch {
+                do throws(RegistryError) { mailbox.post(.tagsLoaded(repository: repository.name, tags: try await client.tags(repository).names)) } catch {
                     mailbox.post(.tagsFailed(repository: repository.name, message: error.description))
                 }
             }

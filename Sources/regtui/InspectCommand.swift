@@ -21,7 +21,7 @@ struct InspectCommand: Command {
 
     func run(_ context: Context) async throws -> Int32 {
         let inspection = try await context.client.inspect(operand.reference, platform: operand.platform)
-        let report = Report(inspection)
+        let report = try Report(inspection)
         if context.json { context.output.json(report) } else { context.output.lines(report.lines) }
         return ExitStatus.success
     }
@@ -51,33 +51,38 @@ struct InspectCommand: Command {
         var created: String?
         var layers: [Blob]?
         var diffIDs: [String]?
+        /// The layers' total, checked when the report was made.
+        var layerBytes: Int64?
         var annotations: [String: String]?
 
-        init(_ inspection: Inspection) {
+        init(_ inspection: Inspection) throws(RegistryError) {
             let manifest = inspection.manifest
-            reference = safe(inspection.reference.description)
+            reference = inspection.reference.description
             digest = manifest.digest.description
-            mediaType = safe(manifest.mediaType.rawValue)
+            mediaType = manifest.mediaType.rawValue
             size = manifest.bytes.count
             subject = manifest.subject?.digest.description
             if let index = manifest.index {
-                artifactType = index.artifactType.map(safe)
-                annotations = index.annotations?.sanitized
+                artifactType = index.artifactType
+                annotations = index.annotations
                 platforms = inspection.children.map { child in
-                    Child(platform: child.descriptor.platform.map { safe($0.description) }, digest: child.descriptor.digest.description,
-                          mediaType: safe(child.descriptor.mediaType.rawValue), size: child.descriptor.size,
+                    Child(platform: child.descriptor.platform?.description, digest: child.descriptor.digest.description,
+                          mediaType: child.descriptor.mediaType.rawValue, size: child.descriptor.size,
                           configDigest: child.configDigest?.description, layers: child.layerCount, layerBytes: child.layerBytes)
                 }
             }
             if let image = manifest.image {
-                artifactType = image.artifactType.map(safe)
-                annotations = image.annotations?.sanitized
-                config = Blob(digest: image.config.digest.description, size: image.config.size, mediaType: safe(image.config.mediaType.rawValue))
+                artifactType = image.artifactType
+                annotations = image.annotations
+                config = Blob(digest: image.config.digest.description, size: image.config.size, mediaType: image.config.mediaType.rawValue)
                 imageID = inspection.configFields != nil ? image.config.digest.description : nil
-                layers = image.layers.map { Blob(digest: $0.digest.description, size: $0.size, mediaType: safe($0.mediaType.rawValue)) }
+                layers = image.layers.map { Blob(digest: $0.digest.description, size: $0.size, mediaType: $0.mediaType.rawValue) }
+                do { layerBytes = try Descriptor.totalSize(image.layers, in: "the layers of \(reference)") } catch {
+                    throw .badResponse(what: reference, reason: error.description)
+                }
                 if let fields = inspection.configFields {
-                    platform = [fields.os, fields.architecture, fields.variant].compactMap { $0.map(safe) }.joined(separator: "/")
-                    created = fields.created.map(safe)
+                    platform = [fields.os, fields.architecture, fields.variant].compactMap { $0 }.joined(separator: "/")
+                    created = fields.created
                     diffIDs = fields.rootfs?.diffIDs?.map(\.description)
                 }
             }
@@ -114,7 +119,7 @@ struct InspectCommand: Command {
             if let platform { lines.append("Platform     \(platform)") }
             if let created { lines.append("Created      \(created)") }
             if let layers {
-                let total = layers.reduce(Int64(0)) { $0 + $1.size }
+                let total = layerBytes ?? 0
                 lines.append("")
                 lines.append("Layers (\(layers.count), \(ByteCount.format(total)))")
                 for layer in layers {
@@ -128,13 +133,6 @@ struct InspectCommand: Command {
             }
             return lines
         }
-    }
-}
-
-extension Dictionary where Key == String, Value == String {
-    /// Keys and values made safe for a terminal.
-    var sanitized: [String: String] {
-        Dictionary(uniqueKeysWithValues: map { (safe($0.key), safe($0.value)) })
     }
 }
 
@@ -161,7 +159,7 @@ struct ReferrersCommand: Command {
         } else {
             for descriptor in referrers {
                 let type = descriptor.artifactType ?? descriptor.mediaType.rawValue
-                context.output.line("\(descriptor.digest)  \(ByteCount.format(descriptor.size))  \(safe(type))")
+                context.output.line("\(descriptor.digest)  \(ByteCount.format(descriptor.size))  \(type)")
             }
         }
         return referrers.isEmpty ? ExitStatus.negative : ExitStatus.success

@@ -41,8 +41,8 @@ struct LoginCommand: Command {
         options.credentialOverride = credential
         let checker = RegistryClient(transport: context.client.transport, options: options)
         try await checker.ping(registry)
-        try context.credentials.store(credential, registry: registry)
-        context.output.note("Login succeeded for \(safe(registry)) as \(safe(user)); saved in \(context.credentials.dockerConfigPath)")
+        try await context.credentials.store(credential, registry: registry)
+        context.output.note("Login succeeded for \(registry) as \(user); saved in \(context.credentials.dockerConfigPath)")
         return ExitStatus.success
     }
 }
@@ -61,11 +61,11 @@ struct LogoutCommand: Command {
     init(arguments: inout Arguments) throws(UsageError) { registry = try arguments.operand("HOST") }
 
     func run(_ context: Context) async throws -> Int32 {
-        guard try context.credentials.erase(registry: registry) else {
-            context.output.note("No credentials were saved for \(safe(registry))")
+        guard try await context.credentials.erase(registry: registry) else {
+            context.output.note("No credentials were saved for \(registry)")
             return ExitStatus.negative
         }
-        context.output.note("Removed the credentials for \(safe(registry))")
+        context.output.note("Removed the credentials for \(registry)")
         return ExitStatus.success
     }
 }

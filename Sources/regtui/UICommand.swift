@@ -53,7 +53,7 @@ struct UICommand: Command {
         } else if keymapFile != nil {
             throw UsageError("cannot read the keymap file \(keymapPath)")
         }
-        let color = environment["NO_COLOR"].map(\.isEmpty) ?? true
+        let color = !Output.noColor
         let loop = try UILoop(client: context.client, registries: unique, keymap: keymap, warnings: warnings, color: color)
         loop.run()
         return ExitStatus.success

@@ -44,7 +44,7 @@ func run() async -> Int32 {
     }
     if name == "--version" { output.line("regtui 0.1.0"); return ExitStatus.success }
     guard let command = Commands.all.first(where: { $0.name == name }) else {
-        output.error("unknown command \"\(safe(name))\"; run `regtui --help` for the list")
+        output.error("unknown command \"\(name)\"; run `regtui --help` for the list")
         return ExitStatus.error
     }
     words.removeFirst()

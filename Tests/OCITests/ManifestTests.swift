@@ -90,4 +90,50 @@ import Testing
         #expect(ByteCount.format(5 << 40) == "5.0 TiB")
         #expect(ByteCount.format(3000 << 40) == "3000.0 TiB", "no unit above TiB")
     }
+
+    // MARK: Hostile documents
+
+    static func image(layers: String, extra: String = "") -> Data {
+        Data(#"{"schemaVersion":2,"config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"\#(ManifestTests.config)","size":7},"layers":\#(layers)\#(extra)}"#.utf8)
+    }
+
+    static func layer(_ size: String, extra: String = "") -> String {
+        #"{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"\#(ManifestTests.layer)","size":\#(size)\#(extra)}"#
+    }
+
+    /// A decoy layer list: readers that take the first and readers that take the last disagree.
+    @Test func repeatedKeysAreRefusedWithTheKeyAndOffset() throws {
+        let decoy = Self.image(layers: "[]", extra: #","layers":[\#(Self.layer("1"))]"#)
+        let offset = try #require(String(decoding: decoy, as: UTF8.self).range(of: #","layers":["#, options: .backwards)).lowerBound.utf16Offset(in: String(decoding: decoy, as: UTF8.self)) + 1
+        #expect { try Manifest(bytes: decoy) } throws: { "\($0)".contains(#"the manifest has the key "layers" twice (again at byte \#(offset)"#) }
+        let inDescriptor = Self.image(layers: "[\(Self.layer("1", extra: #","size":2"#))]")
+        #expect { try Manifest(bytes: inDescriptor) } throws: { "\($0)".contains(#"layers[0] has the key "size" twice"#) }
+        let escapedTwin = Self.image(layers: "[]", extra: #","annotations":{"a":"1","\u0061":"2"}"#)
+        #expect { try Manifest(bytes: escapedTwin) } throws: { "\($0)".contains(#"annotations has the key "a" twice"#) }
+    }
+
+    /// Keys that differ but look alike once escaped for a terminal are two keys, and nothing traps.
+    @Test func keysThatLookAlikeWhenEscapedStayApart() throws {
+        let manifest = try Manifest(bytes: Self.image(layers: "[]", extra: #","annotations":{"k\u001b":"1","k\\x1b":"2"}"#))
+        #expect(manifest.image?.annotations == ["k\u{1b}": "1", "k\\x1b": "2"])
+    }
+
+    @Test func sizesAreCappedAndTotalsChecked() throws {
+        let huge = Self.image(layers: "[\(Self.layer("1")),\(Self.layer("9223372036854775807"))]")
+        #expect { try Manifest(bytes: huge) } throws: {
+            "\($0)".contains("layers[1] declares 9223372036854775807 bytes, more than the 17592186044416 (16 TiB)")
+        }
+        let big = Descriptor(mediaType: .ociLayer, digest: try Digest(parsing: ManifestTests.layer), size: Limits.blobSize)
+        #expect(try Descriptor.totalSize(Array(repeating: big, count: 1000), in: "x") == Limits.blobSize * 1000)
+        #expect { try Descriptor.totalSize(Array(repeating: big, count: 1 << 20), in: "the index") } throws: {
+            "\($0)".contains("the sizes in the index add up to more than 2^63 bytes")
+        }
+    }
+
+    @Test func configsWithRepeatedKeysAreRefused() throws {
+        #expect(try ImageConfig(parsing: Data(#"{"os":"linux","rootfs":{"type":"layers","diff_ids":["\#(ManifestTests.layer)"]}}"#.utf8)).rootfs?.diffIDs?.count == 1)
+        #expect { try ImageConfig(parsing: Data(#"{"rootfs":{"diff_ids":[],"diff_ids":["\#(ManifestTests.layer)"]}}"#.utf8)) } throws: {
+            "\($0)".contains(#"rootfs has the key "diff_ids" twice"#)
+        }
+    }
 }

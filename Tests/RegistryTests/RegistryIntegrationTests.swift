@@ -21,7 +21,7 @@ import Testing
     }
 
     @Test func catalogFollowsCappedPagesToTheEnd() async throws {
-        let names = try await client().catalog(rig.source)
+        let names = try await client().catalog(rig.source).names
         let expected = (0..<40).map { String(format: "many/repo-%02d", $0) }
         #expect(Set(expected).isSubset(of: Set(names)))
         #expect(names.contains("demo/multiarch") && names.contains("tags/many"))
@@ -33,7 +33,7 @@ import Testing
     }
 
     @Test func listsTags() async throws {
-        let tags = try await client().tags(try Reference(parsingRepository: "\(rig.source)/tags/many"))
+        let tags = try await client().tags(try Reference(parsingRepository: "\(rig.source)/tags/many")).names
         let expected = rig.fixtures["tags"]?["tags"]?.array?.compactMap(\.string) ?? []
         #expect(Set(tags) == Set(expected))
         #expect(expected.count == 15)
@@ -116,7 +116,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
         let auth = Data("\(rig.user):\(rig.password)".utf8).base64EncodedString()
         try #"{"auths":{"\#(rig.registries["basic"]!)":{"auth":"\#(auth)"}}}"#.write(toFile: home + "/config.json", atomically: true, encoding: .utf8)
-        let tags = try await client(environment: ["DOCKER_CONFIG": home]).tags(try Reference(parsingRepository: "\(rig.registries["basic"]!)/tags/many"))
+        let tags = try await client(environment: ["DOCKER_CONFIG": home]).tags(try Reference(parsingRepository: "\(rig.registries["basic"]!)/tags/many")).names
         #expect(tags.count == 15)
     }
 
@@ -126,7 +126,7 @@ import Testing
         await #expect(throws: RegistryError.self) { _ = try await client().manifest(reference) }
         let withPassword = try client(credential: Credential(username: rig.user, secret: rig.password))
         #expect(try await withPassword.manifest(reference).digest.description == rig.digest("multiarch"))
-        #expect(try await withPassword.catalog(token).contains("demo/multiarch"))
+        #expect(try await withPassword.catalog(token).names.contains("demo/multiarch"))
         let withIdentity = try client(credential: Credential(username: "", secret: rig.refreshToken, isIdentityToken: true))
         #expect(try await withIdentity.resolveDigest(reference).description == rig.digest("multiarch"))
     }

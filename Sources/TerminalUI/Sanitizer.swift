@@ -1,0 +1,100 @@
+/// Makes untrusted text safe to show on a terminal: control characters (C0, DEL, C1) and
+/// bidirectional controls become visible, inert text (`\x1b`, `\u{202e}`), so nothing a registry,
+/// a file or a helper sends can move the cursor, retitle the window or reorder what is shown.
+///
+/// Every byte of such text reaches a terminal through here: the CLI's output and the TUI's
+/// cell buffer both call it. regtui's own colours and cursor movements take a separate path.
+public enum Sanitizer {
+    /// `text` made inert, on one line (a newline becomes `\x0a`).
+    public static func inline(_ text: String) -> String {
+        var text = text
+        let clean = text.withUTF8 { utf8 in unsafeRange(in: utf8, from: 0) == nil }
+        if clean { return text }
+        var bytes: [UInt8] = []
+        append(text, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 of `text`, made inert, to `bytes`.
+    public static func append(_ text: String, to bytes: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { utf8 in
+            var start = 0
+            while let unsafe = unsafeRange(in: utf8, from: start) {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<unsafe.lowerBound]))
+                let scalar = String(decoding: UnsafeBufferPointer(rebasing: utf8[unsafe]), as: UTF8.self).unicodeScalars.first!
+                bytes.append(contentsOf: escaped(scalar).utf8)
+                start = unsafe.upperBound
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+        }
+    }
+
+    /// Whether a scalar could act on a terminal: C0 and C1 controls, DEL, and the bidirectional
+    /// marks, embeddings, overrides and isolates.
+    public static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        let value = scalar.value
+        return value < 0x20 || (0x7f...0x9f).contains(value) || value == 0x61c || value == 0x200e || value == 0x200f
+            || (0x202a...0x202e).contains(value) || (0x2066...0x2069).contains(value)
+    }
+
+    /// `\x1b` for C0/C1 controls, `\u{202e}` for the rest.
+    static func escaped(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16)
+        if scalar.value < 0x100 { return "\\x" + (hex.count < 2 ? "0" : "") + hex }
+        return "\\u{" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "}"
+    }
+
+    /// The bytes of the first unsafe scalar at or after `start`, or nil. Works on UTF-8 directly:
+    /// printable ASCII, the common case, costs one comparison a byte.
+    static func unsafeRange(in utf8: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
+        var index = start
+        while index < utf8.count {
+            let byte = utf8[index]
+            if byte < 0x80 {
+                if byte < 0x20 || byte == 0x7f { return index..<index + 1 }
+                index += 1
+                continue
+            }
+            let length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2
+            guard index + length <= utf8.count else { return nil }
+            let second = utf8[index + 1]
+            switch byte {
+            case 0xc2 where second < 0xa0: return index..<index + 2
+            case 0xd8 where second == 0x9c: return index..<index + 2
+            case 0xe2 where second == 0x80 && [0x8e, 0x8f, 0xaa, 0xab, 0xac, 0xad, 0xae].contains(utf8[index + 2]):
+                return index..<index + 3
+            case 0xe2 where second == 0x81 && (0xa6...0xa9).contains(utf8[index + 2]):
+                return index..<index + 3
+            default: index += length
+            }
+        }
+        return nil
+    }
+
+    /// JSON text with every raw DEL, C1 and bidirectional control written as a `\uXXXX` escape,
+    /// so the document is the same JSON value and exact, yet inert on a terminal. (C0 controls
+    /// are escaped by every JSON writer already.) Those characters can only stand inside strings
+    /// in valid JSON, so the bytes are rewritten without parsing.
+    public static func escapingControls(inJSON bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBufferPointer { utf8 in
+            guard unsafeRange(in: utf8, from: 0) != nil else { return bytes }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 64)
+            var start = 0
+            while let unsafe = unsafeRange(in: utf8, from: start) {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<unsafe.lowerBound]))
+                let scalar = String(decoding: UnsafeBufferPointer(rebasing: utf8[unsafe]), as: UTF8.self).unicodeScalars.first!
+                if scalar.value < 0x20 {
+                    out.append(utf8[unsafe.lowerBound])  // whitespace between tokens: JSON writers escape C0 in strings
+                } else {
+                    let hex = String(scalar.value, radix: 16)
+                    out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
+                }
+                start = unsafe.upperBound
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+            return out
+        }
+    }
+}
