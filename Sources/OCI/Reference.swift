@@ -121,13 +121,17 @@ public struct Reference: Hashable, Sendable, CustomStringConvertible {
         return (registry, path)
     }
 
-    /// Whether `tag` is a valid tag name: letters, digits, `_ . -`, not starting with `.` or `-`,
-    /// at most 128 characters.
-    public static func isValidTag(_ tag: String) -> Bool { (try? validateTag(tag, in: tag)) != nil }
+    /// Whether `utf8` is a valid tag name: letters, digits, `_ . -`, not starting with `.` or
+    /// `-`, at most 128 characters.
+    public static func isValidTag(_ utf8: some Collection<UInt8>) -> Bool {
+        guard let first = utf8.first, isWordByte(first), utf8.count <= maxTagLength else { return false }
+        return utf8.allSatisfy { isWordByte($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "-") }
+    }
 
-    /// Whether `path` is a valid repository path (`team/app`), at most 255 characters.
-    public static func isValidRepository(_ path: String) -> Bool {
-        path.utf8.count <= 255 && (try? validateRepository(path, in: path)) != nil
+    /// Whether `utf8` is a valid repository path (`team/app`), at most 255 characters.
+    public static func isValidRepository(_ utf8: some Collection<UInt8>) -> Bool {
+        guard !utf8.isEmpty, utf8.count <= 255 else { return false }
+        return utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).allSatisfy { isValidPathComponent(Array($0)) }
     }
 
     static func validateTag(_ tag: String, in text: String) throws(OCIError) {

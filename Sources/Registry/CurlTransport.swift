@@ -304,6 +304,8 @@ private final class TransferContext: @unchecked Sendable {
              CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR: .tls
         case CURLE_RECV_ERROR, CURLE_SEND_ERROR, CURLE_PARTIAL_FILE, CURLE_GOT_NOTHING, CURLE_HTTP2,
              CURLE_HTTP2_STREAM: bytesReceived == 0 && status == 0 ? .connect : .interrupted
+        // The connection broke after a streamed body was sent; it cannot be sent again.
+        case CURLE_SEND_FAIL_REWIND: .interrupted
         default: .other
         }
         return TransportError(kind: kind, url: url, message: message)

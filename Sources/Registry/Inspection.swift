@@ -26,12 +26,18 @@ extension RegistryClient {
     public func manifest(_ reference: Reference, platform: Platform?) async throws(RegistryError) -> (Manifest, Reference) {
         let top = try await manifest(reference)
         guard let platform, let index = top.index else { return (top, reference.with(tag: reference.tag, digest: top.digest)) }
+        let child = try Self.child(of: index, for: platform, in: reference)
+        return (try await manifest(child), child)
+    }
+
+    /// The reference of the manifest an index lists for `platform`; a clear error naming what the
+    /// index offers when it lists none.
+    public static func child(of index: ImageIndex, for platform: Platform, in reference: Reference) throws(RegistryError) -> Reference {
         guard let child = index.descriptor(for: platform) else {
             let offered = index.platforms.map(\.description).joined(separator: ", ")
             throw .notFound(what: "platform \(platform) in \(reference) (it offers: \(offered.isEmpty ? "none" : offered))", details: [])
         }
-        let childReference = reference.with(tag: nil, digest: child.digest)
-        return (try await manifest(childReference), childReference)
+        return reference.with(tag: nil, digest: child.digest)
     }
 
     /// The image config of an image manifest, or of the host's platform (else the first) in an index.

@@ -112,7 +112,7 @@ extension RegistryClient {
         let page: NameListPage
         do {
             page = try NameListPage(response.body, key: key,
-                                    isValid: key == "tags" ? Reference.isValidTag : Reference.isValidRepository)
+                                    isValid: { key == "tags" ? Reference.isValidTag($0) : Reference.isValidRepository($0) })
         } catch {
             throw .badResponse(what: what, reason: "not a list of names: \(error.message) at byte \(error.offset)")
         }

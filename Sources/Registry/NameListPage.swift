@@ -1,5 +1,7 @@
 import Foundation
+#if canImport(OCI)  // the fuzz target builds this file into one module with OCI's
 import OCI
+#endif
 
 /// Reads a page of a catalog or tag list, `{"name": "app", "tags": ["1.0", "1.1"]}`, without
 /// building anything per value but the names themselves: a page costs little more than its own
@@ -14,8 +16,9 @@ struct NameListPage {
     /// Why a page is not a name list, with the byte offset.
     struct Problem: Error { var offset: Int; var message: String }
 
-    /// Parses `body`, taking the strings of the member `key` (absent or null: no names).
-    init(_ body: Data, key: String, isValid: (String) -> Bool) throws(Problem) {
+    /// Parses `body`, taking the strings of the member `key` (absent or null: no names) that
+    /// `isValid` accepts (given their UTF-8).
+    init(_ body: Data, key: String, isValid: (UnsafeBufferPointer<UInt8>) -> Bool) throws(Problem) {
         let wanted = Array(("\"" + key + "\"").utf8)
         let outcome = body.withUnsafeBytes { raw in
             Result { () throws(Problem) in
@@ -25,7 +28,8 @@ struct NameListPage {
         self = try outcome.get()
     }
 
-    private static func parse(_ scanner: Scanner, wanted: [UInt8], isValid: (String) -> Bool) throws(Problem) -> NameListPage {
+    private static func parse(_ scanner: Scanner, wanted: [UInt8],
+                              isValid: (UnsafeBufferPointer<UInt8>) -> Bool) throws(Problem) -> NameListPage {
         var scanner = scanner
         var result = NameListPage()
         try scanner.expect(UInt8(ascii: "{"))
@@ -40,8 +44,8 @@ struct NameListPage {
             try scanner.expect(UInt8(ascii: ":"))
             scanner.skipWhitespace()
             if scanner.equals(keyRange, wanted) && scanner.peek == UInt8(ascii: "[") {
-                try scanner.strings { name in
-                    if isValid(name) { result.names.append(name) } else { result.skipped += 1 }
+                try scanner.strings { utf8 in
+                    if isValid(utf8) { result.names.append(String(decoding: utf8, as: UTF8.self)) } else { result.skipped += 1 }
                 }
             } else {
                 try scanner.skipValue(depth: 0)
@@ -95,8 +99,8 @@ struct NameListPage {
             throw problem("an unterminated string")
         }
 
-        /// Each string of an array (`null` items are skipped).
-        mutating func strings(_ take: (String) -> Void) throws(Problem) {
+        /// The UTF-8 of each string of an array, escapes decoded (`null` items are skipped).
+        mutating func strings(_ take: (UnsafeBufferPointer<UInt8>) -> Void) throws(Problem) {
             try expect(UInt8(ascii: "["))
             skipWhitespace()
             if peek == UInt8(ascii: "]") { position += 1; return }
@@ -106,8 +110,13 @@ struct NameListPage {
                     try literal("null")
                 } else {
                     let range = try string()
-                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-                    take(bytes[range].contains(UInt8(ascii: "\\")) ? JSONTree.decodedString(text) : String(text.dropFirst().dropLast()))
+                    let inner = UnsafeBufferPointer(rebasing: bytes[range.lowerBound + 1..<range.upperBound - 1])
+                    if inner.contains(UInt8(ascii: "\\")) {
+                        var decoded = JSONTree.decodedString(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
+                        decoded.withUTF8 { take($0) }
+                    } else {
+                        take(inner)
+                    }
                 }
                 skipWhitespace()
                 guard let next = peek else { throw problem("an unterminated list") }

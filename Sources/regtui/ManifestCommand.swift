@@ -33,8 +33,11 @@ struct ManifestCommand: Command {
     init(arguments: inout Arguments) throws(UsageError) { operand = try ReferenceOperand(arguments: &arguments) }
 
     func run(_ context: Context) async throws -> Int32 {
-        let (manifest, _) = try await context.client.manifest(operand.reference, platform: operand.platform)
-        context.output.raw(manifest.bytes)
+        var target = operand.reference
+        if let platform = operand.platform, let index = try await context.client.manifest(target).index {
+            target = try RegistryClient.child(of: index, for: platform, in: target)
+        }
+        context.output.raw(try await context.client.rawManifest(target))
         return ExitStatus.success
     }
 }

@@ -52,7 +52,7 @@ import Testing
             process.standardError = errors
             process.standardOutput = FileHandle.nullDevice
             try process.run()
-            try await Task.sleep(for: .milliseconds(800))
+            try await rig.awaitStall(at: faulty, path: digest)
             process.interrupt()
             process.waitUntilExit()
             let stderr = String(decoding: POSIXIO.readToEnd(errors.fileHandleForReading.fileDescriptor), as: UTF8.self)

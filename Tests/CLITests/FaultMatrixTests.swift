@@ -44,9 +44,11 @@ import Testing
         Case(name: "a wrong Docker-Content-Digest", rules: #"[{"method":"GET","path":"\#(manifestPath)","action":"digest","value":"sha256:\#(String(repeating: "0", count: 64))","times":-1}]"#,
              arguments: ["manifest", "FAULTY/demo/single:1.0"], status: 2, message: "digest mismatch for manifest"),
         Case(name: "a truncated manifest", rules: #"[{"method":"GET","path":"\#(manifestPath)","action":"truncate","length":40,"times":-1}]"#,
-             arguments: ["manifest", "FAULTY/demo/single:1.0"], status: 2, message: "unterminated string"),
+             arguments: ["inspect", "FAULTY/demo/single:1.0"], status: 2, message: "unterminated string"),
         Case(name: "malformed JSON", rules: #"[{"method":"GET","path":"\#(manifestPath)","action":"replace","body":"{\"schemaVersion\": 2, oops}","times":-1}]"#,
-             arguments: ["manifest", "FAULTY/demo/single:1.0"], status: 2, message: "not valid JSON at byte 21"),
+             arguments: ["inspect", "FAULTY/demo/single:1.0"], status: 2, message: "not valid JSON at byte 21"),
+        Case(name: "a truncated manifest, printed raw", rules: #"[{"method":"GET","path":"\#(manifestPath)","action":"truncate","length":40,"times":-1}]"#,
+             arguments: ["manifest", "FAULTY/demo/single:1.0"], status: 2, message: "digest mismatch for manifest"),
         Case(name: "a manifest over 4 MiB", rules: #"[{"method":"GET","path":"\#(manifestPath)","action":"replace","body":"\#(String(repeating: " ", count: 4 * 1024 * 1024 + 10)){}","times":-1}]"#,
              arguments: ["manifest", "FAULTY/demo/single:1.0"], status: 2, message: "larger than 4194304 bytes"),
         Case(name: "the wrong Content-Type", rules: #"[{"method":"GET","path":"\#(manifestPath)","action":"content_type","value":"text/plain","times":-1}]"#,
@@ -125,6 +127,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(JSONValue.parse(result.stdout)?["digest"]?.string == rig.digest("large"))
         #expect(rig.openUploads(inDest: repository).isEmpty)
+        #expect(try await !rig.resumedDownloads(of: digest, through: faulty).isEmpty, "resumed with Range")
     }
 
     /// Docker schema 1 is shown, read-only; copying it is refused with a reason.

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct NameListPageTests {
     func read(_ text: String, key: String = "tags") throws -> NameListPage {
-        try NameListPage(Data(text.utf8), key: key, isValid: key == "tags" ? Reference.isValidTag : Reference.isValidRepository)
+        try NameListPage(Data(text.utf8), key: key, isValid: { key == "tags" ? Reference.isValidTag($0) : Reference.isValidRepository($0) })
     }
 
     @Test func readsTheNamesAndSkipsTheRest() throws {

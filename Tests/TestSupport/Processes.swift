@@ -74,3 +74,24 @@ public func skopeoRaw(_ reference: String) async throws -> Data {
     guard result.status == 0 else { throw RigError("skopeo inspect \(reference) failed: \(result.stderr)") }
     return result.stdout
 }
+
+/// A regtui run with its peak resident memory, measured by GNU time.
+public struct MeasuredRun: Sendable {
+    public let result: ProcessResult
+    /// Peak resident set size in KiB.
+    public let peakKiB: Int
+}
+
+/// Runs the regtui binary under `/usr/bin/time` and reports its peak memory, with the
+/// open-files limit set to `openFiles` (a common default is 1024).
+public func measuredRegtui(_ arguments: [String], environment: [String: String] = [:], openFiles: Int = 1024) async throws -> MeasuredRun {
+    let marker = "regtui-peak-kib:"
+    let command = "ulimit -n \(openFiles); exec /usr/bin/time -f '\(marker)%M' \"$@\""
+    let result = try await runProcess(["sh", "-c", command, "sh", Rig.repositoryRoot + "/.build/debug/regtui"] + arguments,
+                                      environment: environment)
+    let line = result.stderr.split(separator: "\n").last { $0.hasPrefix(marker) } ?? ""
+    let stderr = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix(marker) }
+        .joined(separator: "\n")
+    return MeasuredRun(result: ProcessResult(status: result.status, stdout: result.stdout, stderr: stderr),
+                       peakKiB: Int(line.dropFirst(marker.count)) ?? Int.max)
+}

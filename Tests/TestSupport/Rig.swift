@@ -15,6 +15,8 @@ public struct Rig: Sendable {
     public let blobHost: String
     /// What the fixture builder wrote, as it describes it (digests computed in Python).
     public let fixtures: [String: JSONValue]
+    /// `host:port` of each listener of the hostile registry (hostile.py): basic, bearer, tls, elsewhere.
+    public let hostile: [String: String]
 
     public var source: String { registries["source"]! }
     public var dest: String { registries["dest"]! }
@@ -60,9 +62,11 @@ public struct Rig: Sendable {
         if case .object(let map)? = info["registries"] { for (k, v) in map { registries[k] = v.string } }
         var fixtures: [String: JSONValue] = [:]
         if case .object(let map)? = info["fixtures"] { fixtures = map }
+        var hostile: [String: String] = [:]
+        if case .object(let map)? = info["hostile"] { for (k, v) in map { hostile[k] = v.string } }
         return Rig(registries: registries, user: string("user"), password: string("password"),
                    refreshToken: string("refreshToken"), caFile: string("ca"), directory: string("dir"),
-                   blobHost: string("blobHost"), fixtures: fixtures)
+                   blobHost: string("blobHost"), fixtures: fixtures, hostile: hostile)
     }
 
     /// The repository checkout this file is in.
@@ -129,6 +133,39 @@ public actor FaultProxies {
 }
 
 extension Rig {
+    /// An environment whose docker config holds the rig's user and password for `hosts` (and
+    /// `extra` entries for config.json), in a fresh directory.
+    public func credentials(for hosts: [String], extra: String = "") throws -> [String: String] {
+        let home = NSTemporaryDirectory() + "regtui-creds-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home + "/docker", withIntermediateDirectories: true)
+        let auth = Data("\(user):\(password)".utf8).base64EncodedString()
+        let entries = hosts.map { #""\#($0)":{"auth":"\#(auth)"}"# }.joined(separator: ",")
+        try #"{"auths":{\#(entries)}\#(extra)}"#.write(toFile: home + "/docker/config.json", atomically: true, encoding: .utf8)
+        return ["HOME": home, "DOCKER_CONFIG": home + "/docker"]
+    }
+
+    /// What a fault proxy or the hostile registry at `host` has logged, as JSON objects.
+    public func log(of host: String, path: String = "/__log") async throws -> [JSONValue] {
+        let result = try await runProcess(["curl", "-sf", "http://\(host)\(path)"])
+        return JSONValue.parse(result.stdout)?.array ?? []
+    }
+
+    /// The GETs of `digest`'s blob the proxy at `host` passed with a `Range` from a later byte
+    /// than 0: downloads that were resumed, not started over.
+    public func resumedDownloads(of digest: String, through host: String) async throws -> [String] {
+        try await log(of: host).filter { $0["method"]?.string == "GET" && $0["path"]?.string?.hasSuffix("/blobs/\(digest)") == true }
+            .compactMap { $0["range"]?.string }.filter { $0.hasPrefix("bytes=") && !$0.hasPrefix("bytes=0-") }
+    }
+
+    /// Waits until the proxy at `host` has begun a stall for a request whose path contains
+    /// `path`: its first bytes are out and nothing more will flow.
+    public func awaitStall(at host: String, path: String) async throws {
+        try await awaitCondition("a stalled transfer of \(path) through \(host)") {
+            try await log(of: host).contains { $0["fault"]?.string == "stall" && $0["stalled"] == .bool(true)
+                && $0["path"]?.string?.contains(path) == true }
+        }
+    }
+
     /// Upload sessions the dest registry still holds open for `repository`: those in its storage's
     /// `_uploads` with a `startedat` file (a cancelled session loses it; only an empty
     /// `hashstates` folder is left behind by distribution 2.8).
@@ -136,5 +173,15 @@ extension Rig {
         let path = "\(directory)/dest-storage/docker/registry/v2/repositories/\(repository)/_uploads"
         let sessions = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
         return sessions.filter { FileManager.default.fileExists(atPath: "\(path)/\($0)/startedat") }
+    }
+}
+
+/// Polls `condition` until it holds; fails the wait after `limit` with what was awaited.
+public func awaitCondition(_ what: String, limit: Duration = .seconds(30),
+                           _ condition: () async throws -> Bool) async throws {
+    let deadline = ContinuousClock.now + limit
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw RigError("waited \(limit) for \(what)") }
+        try await Task.sleep(for: .milliseconds(20))
     }
 }

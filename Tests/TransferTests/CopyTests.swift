@@ -142,6 +142,7 @@ import Transfer
         }
         #expect(result.digest.description == rig.digest("large"))
         #expect(Digest.of(try await skopeoRaw(destination.description)).description == rig.digest("large"))
+        #expect(try await !rig.resumedDownloads(of: layer.digest.description, through: faulty).isEmpty, "resumed with Range")
     }
 
     @Test func cancellingAbandonsUploadsAndWritesNoTag() async throws {
@@ -154,7 +155,7 @@ import Transfer
         try await FaultProxies.shared.with(faulty, rules: rules) {
             let copier = Copier(client: try client())
             let task = Task { try await copier.copy(from: source, to: destination) }
-            try await Task.sleep(for: .milliseconds(700))
+            try await rig.awaitStall(at: faulty, path: layer.digest.description)
             task.cancel()
             let outcome = await task.result
             guard case .failure(let error) = outcome, case RegistryError.cancelled = error else {

@@ -1,8 +1,9 @@
 """A fault-injecting HTTP proxy in front of a registry, for tests.
 
 Requests pass through to the upstream registry unless a rule matches. Rules are set with
-POST /__faults (a JSON list) and cleared with DELETE /__faults; GET /__log lists what passed
-(method, path, fault applied, and request body bytes "sent").
+POST /__faults (a JSON list) and cleared with DELETE /__faults; GET /__log lists what passed:
+method, path, fault applied, request body bytes "sent", the Host it was sent to, whether it
+carried Authorization, its Range, and "stalled" once a stall has sent its first bytes.
 A rule: {"method": "GET", "path": "/blobs/sha256:", "times": 1, "action": ..., ...}
 Actions:
   status       answer `status` (with `retry_after`, `body`) instead of forwarding
@@ -16,12 +17,15 @@ Actions:
   truncate     forward, cut the body to `length` bytes (with a matching Content-Length)
   replace      forward, replace the body with `body` (and fix Content-Length; `content_type` too if given)
   link         forward, replace the Link header with `value`
+  location     forward, move the Location header to the origin `value` (e.g. http://localhost:PORT)
+  drop_request read the request, then close the connection without answering
 """
 import http.client
 import http.server
 import json
 import threading
 import time
+import urllib.parse
 
 
 class FaultProxy:
@@ -82,10 +86,17 @@ class FaultProxy:
                         return self.send_json(200, proxy.log)
                 body = self.read_body()
                 rule = proxy.take_rule(method, self.path)
+                entry = {"method": method, "path": self.path, "fault": rule["action"] if rule else None,
+                         "sent": len(body), "host": self.headers.get("Host"),
+                         "authorization": self.headers.get("Authorization") is not None,
+                         "range": self.headers.get("Range")}
                 with proxy.lock:
-                    proxy.log.append({"method": method, "path": self.path, "fault": rule["action"] if rule else None,
-                                      "sent": len(body)})
+                    proxy.log.append(entry)
                 action = rule["action"] if rule else None
+                if action == "drop_request":
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
                 if action == "status":
                     data = rule.get("body", "").encode()
                     self.send_response(rule["status"])
@@ -124,6 +135,14 @@ class FaultProxy:
                 for name, key in (("digest", "docker-content-digest"), ("content_type", "content-type"), ("link", "link")):
                     if action == name:
                         out_headers = [(k, v) for k, v in out_headers if k.lower() != key] + [(key.title(), rule["value"])]
+                if action == "location":
+                    moved = []
+                    for k, v in out_headers:
+                        if k.lower() == "location":
+                            parts = urllib.parse.urlsplit(v)
+                            v = rule["value"] + parts.path + ("?" + parts.query if parts.query else "")
+                        moved.append((k, v))
+                    out_headers = moved
                 if action in ("truncate", "replace"):
                     out_headers = [(k, v) for k, v in out_headers if k.lower() != "content-length"]
                     out_headers.append(("Content-Length", str(len(data))))
@@ -150,7 +169,9 @@ class FaultProxy:
                 if action == "stall":
                     self.wfile.write(data[: rule.get("after", 0)])
                     self.wfile.flush()
-                    time.sleep(rule.get("seconds", 5))
+                    with proxy.lock:
+                        entry["stalled"] = True
+                    time.sleep(min(rule.get("seconds", 5), 60))
                     self.close_connection = True
                     return
                 self.wfile.write(data)

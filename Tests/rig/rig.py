@@ -11,9 +11,12 @@ them all. Registries in the test profile:
   basic   htpasswd Basic auth over the source's storage
   token   token auth through tokenserver.py over the source's storage
   tls     HTTPS with a throw-away CA over the source's storage
-  faulty-source, faulty-dest  fault-injecting proxies in front of source and dest (faultproxy.py)
+  dest-basic  htpasswd Basic auth over the dest's storage
+  faulty-source, faulty-dest  fault-injecting proxies in front of source and dest-basic (faultproxy.py)
   redirect  htpasswd auth over the source's storage, answering blob GETs with 307 to another host
             (a file server that records whether an Authorization header reached it)
+and, under "hostile", the listeners of hostile.py: a registry that attacks its clients.
+The rig stops itself after MAX_LIFETIME seconds, whatever happens to its parent.
 """
 import argparse
 import http.server
@@ -34,7 +37,10 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import faultproxy  # noqa: E402
 import fixtures  # noqa: E402
+import hostile  # noqa: E402
 import tokenserver  # noqa: E402
+
+MAX_LIFETIME = 3600
 
 
 def free_port():
@@ -136,7 +142,8 @@ http:
     def start(self, profile, large_size):
         source_storage = os.path.join(self.dir, "source-storage")
         source = self.registry("source", source_storage, maxentries=7)
-        self.registry("dest", os.path.join(self.dir, "dest-storage"))
+        dest_storage = os.path.join(self.dir, "dest-storage")
+        self.registry("dest", dest_storage)
         self.info["fixtures"] = fixtures.seed(source, large_size=large_size,
                                               catalog_repos=40 if profile == "test" else 3)
         if profile == "test":
@@ -147,7 +154,9 @@ http:
                         f"        baseurl: {self.make_blob_host(source_storage)}\n")
             self.registry("redirect", source_storage, auth=self.htpasswd_auth, extra=redirect)
             self.proxy("faulty-source", source)
-            self.proxy("faulty-dest", self.info["registries"]["dest"])
+            self.proxy("faulty-dest", self.registry("dest-basic", dest_storage, auth=self.htpasswd_auth))
+            self.info["hostile"] = hostile.start(self.info["user"], self.info["password"],
+                                                 f"{self.dir}/server.crt", f"{self.dir}/server.key")
 
     def proxy(self, name, upstream):
         """A fault-injecting proxy in front of `upstream` (see faultproxy.py)."""
@@ -210,6 +219,9 @@ def main():
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    lifetime = threading.Timer(MAX_LIFETIME, stopping.set)
+    lifetime.daemon = True
+    lifetime.start()
     try:
         rig.start(args.profile, args.large_size)
         print(json.dumps(rig.info), flush=True)
