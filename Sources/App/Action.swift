@@ -1,7 +1,7 @@
 import ManifestDiff
 import OCI
 import TerminalUI
-import Transfer
+import TransferModel
 
 /// Everything that can change the state: keys, and answers to effects.
 public enum Action: Sendable {

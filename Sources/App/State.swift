@@ -1,7 +1,7 @@
 import ManifestDiff
 import OCI
 import TerminalUI
-import Transfer
+import TransferModel
 
 /// The panes, left to right.
 public enum Pane: Int, Sendable, CaseIterable {

@@ -1,7 +1,7 @@
 import ManifestDiff
 import OCI
 import TerminalUI
-import Transfer
+import TransferModel
 
 /// The effects to run when the UI opens: list the first registry's repositories.
 public func start(_ state: inout AppState) -> [Effect] {
@@ -549,10 +549,7 @@ private func promptKey(_ key: Key, _ state: inout AppState) -> [Effect] {
 
 /// Reads the typed destination; without tag or digest it takes the source's.
 func copyDestination(_ text: String, source: Reference) throws -> Reference {
-    if let repository = try? Reference(parsingRepository: text) {
-        return repository.with(tag: source.tag, digest: source.tag == nil ? source.digest : nil)
-    }
-    return try Reference(parsing: text)
+    try Reference.copyDestination(text, for: source)
 }
 
 /// The same repository path and tag on the next registry in the list.

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 extension ImageIndex {
     /// The platforms the index offers, in its order (entries without a platform are left out).
     public var platforms: [Platform] { manifests.compactMap(\.platform) }
@@ -10,16 +6,15 @@ extension ImageIndex {
     public func descriptor(for wanted: Platform) -> Descriptor? {
         manifests.first { $0.platform?.matches(wanted) == true }
     }
-}
 
-extension Platform {
-    /// The platform of this machine (`linux/amd64`, `linux/arm64`, …), which a container engine pulls by default.
-    public static var host: Platform {
-        var name = utsname()
-        uname(&name)
-        let machine = withUnsafeBytes(of: &name.machine) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
-        return Platform(os: "linux", architecture: machine).normalized
+    /// The entries whose platform matches any of `wanted`, in the index's order.
+    public func entries(matching wanted: [Platform]) -> [Descriptor] {
+        manifests.filter { entry in entry.platform.map { platform in wanted.contains { platform.matches($0) } } ?? false }
+    }
+
+    /// What the index offers, for messages: `linux/amd64, linux/arm64` or `none`.
+    public var offered: String {
+        let list = platforms.map(\.description).joined(separator: ", ")
+        return list.isEmpty ? "none" : list
     }
 }

@@ -97,6 +97,15 @@ public struct Reference: Hashable, Sendable, CustomStringConvertible {
     /// What to ask the registry for: the digest when there is one (it pins exact bytes), else the tag.
     public var identifier: String { digest?.description ?? tag ?? Self.defaultTag }
 
+    /// Where a copy of `source` goes when the destination is written as `text`: a repository
+    /// alone takes the source's tag, or for a source named by digest only, its digest.
+    public static func copyDestination(_ text: String, for source: Reference) throws(OCIError) -> Reference {
+        if let repository = try? Reference(parsingRepository: text) {
+            return repository.with(tag: source.tag, digest: source.tag == nil ? source.digest : nil)
+        }
+        return try Reference(parsing: text)
+    }
+
     /// This reference with its tag and digest replaced.
     public func with(tag: String?, digest: Digest? = nil) -> Reference {
         Reference(registry: registry, repository: repository, tag: tag, digest: digest)

@@ -26,18 +26,17 @@ extension RegistryClient {
     public func manifest(_ reference: Reference, platform: Platform?) async throws(RegistryError) -> (Manifest, Reference) {
         let top = try await manifest(reference)
         guard let platform, let index = top.index else { return (top, reference.with(tag: reference.tag, digest: top.digest)) }
-        let child = try Self.child(of: index, for: platform, in: reference)
+        let child = reference.with(tag: nil, digest: try Self.child(of: index, for: platform, in: "\(reference)").digest)
         return (try await manifest(child), child)
     }
 
-    /// The reference of the manifest an index lists for `platform`; a clear error naming what the
-    /// index offers when it lists none.
-    public static func child(of index: ImageIndex, for platform: Platform, in reference: Reference) throws(RegistryError) -> Reference {
+    /// The entry an index lists for `platform`, as a container engine would pick it; a clear
+    /// error naming what the index (`what`) offers when it lists none.
+    public static func child(of index: ImageIndex, for platform: Platform, in what: String) throws(RegistryError) -> Descriptor {
         guard let child = index.descriptor(for: platform) else {
-            let offered = index.platforms.map(\.description).joined(separator: ", ")
-            throw .notFound(what: "platform \(platform) in \(reference) (it offers: \(offered.isEmpty ? "none" : offered))", details: [])
+            throw .notFound(what: "platform \(platform) in \(what) (it offers: \(index.offered))", details: [])
         }
-        return reference.with(tag: nil, digest: child.digest)
+        return child
     }
 
     /// The image config of an image manifest, or of the host's platform (else the first) in an index.

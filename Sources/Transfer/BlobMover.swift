@@ -1,6 +1,7 @@
 import Foundation
 import OCI
 import Registry
+import TransferModel
 
 extension Copier {
     /// Moves one blob: skipped when the destination has it, mounted within one registry, else

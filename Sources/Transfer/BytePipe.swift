@@ -1,6 +1,7 @@
 import Foundation
 import OCI
 import Registry
+import TransferModel
 import Synchronization
 
 /// Streams one blob from a download into an upload with bounded memory. The download side writes

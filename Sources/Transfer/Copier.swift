@@ -1,6 +1,7 @@
 import Foundation
 import OCI
 import Registry
+import TransferModel
 import Synchronization
 
 /// How a copy behaves.
@@ -22,33 +23,6 @@ public struct CopyOptions: Sendable {
         self.referrers = referrers
         self.jobs = max(1, jobs)
         self.attempts = max(1, attempts)
-    }
-}
-
-/// What one copy did.
-public struct CopyResult: Sendable, Codable {
-    public var source: String
-    public var destination: String
-    /// The digest the source reference resolved to.
-    public var sourceDigest: Digest
-    /// The digest now at the destination (equal to `sourceDigest` unless platforms were filtered).
-    public var digest: Digest
-    /// Whether the destination has the source's digest (false only when platforms were selected).
-    public var digestPreserved: Bool
-    public var alreadyPresent = false
-    public var manifestsPushed = 0
-    public var blobsUploaded = 0
-    public var blobsMounted = 0
-    public var blobsSkipped = 0
-    public var bytesUploaded: Int64 = 0
-    public var referrersCopied = 0
-
-    init(source: Reference, destination: Reference, sourceDigest: Digest, digest: Digest) {
-        self.source = source.description
-        self.destination = destination.description
-        self.sourceDigest = sourceDigest
-        self.digest = digest
-        self.digestPreserved = digest == sourceDigest
     }
 }
 
@@ -146,13 +120,9 @@ public final class Copier: Sendable {
             observer(.notice("\(source) is a single-platform manifest; --platform has nothing to select"))
             return top
         }
-        let chosen = index.manifests.filter { descriptor in
-            guard let platform = descriptor.platform else { return false }
-            return options.platforms.contains { platform.matches($0) }
-        }
+        let chosen = index.entries(matching: options.platforms)
         guard !chosen.isEmpty else {
-            let offered = index.platforms.map(\.description).joined(separator: ", ")
-            throw .notFound(what: "platform \(options.platforms.map(\.description).joined(separator: ", ")) in \(source) (it offers: \(offered))", details: [])
+            throw .notFound(what: "platform \(options.platforms.map(\.description).joined(separator: ", ")) in \(source) (it offers: \(index.offered))", details: [])
         }
         if chosen.count == 1 {
             let child = try await client.manifest(source.with(tag: nil, digest: chosen[0].digest))

@@ -2,6 +2,7 @@ import Foundation
 import OCI
 import Registry
 import Transfer
+import TransferModel
 
 /// `regtui copy SOURCE DESTINATION`: byte-exact copy that keeps every digest.
 struct CopyCommand: Command {
@@ -51,10 +52,8 @@ struct CopyCommand: Command {
             return
         }
         source = try parseReference(sourceText)
-        if let repository = try? Reference(parsingRepository: destinationText) {
-            destination = repository.with(tag: source.tag, digest: source.tag == nil ? source.digest : nil)
-        } else {
-            destination = try parseReference(destinationText)
+        do { destination = try Reference.copyDestination(destinationText, for: source) } catch {
+            throw UsageError(error.description)
         }
     }
 

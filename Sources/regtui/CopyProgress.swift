@@ -3,6 +3,7 @@ import OCI
 import Registry
 import Synchronization
 import Transfer
+import TransferModel
 
 /// Shows a copy's progress on stderr: on a terminal, a bar per active blob and a total line,
 /// repainted in place; elsewhere, one line per finished blob.
@@ -10,12 +11,7 @@ import Transfer
 /// thread-safe.
 final class CopyProgress: @unchecked Sendable {
     private struct State {
-        var active: [Digest: (size: Int64, done: Int64)] = [:]
-        var order: [Digest] = []
-        var totalBytes: Int64 = 0
-        var movedBytes: Int64 = 0
-        var blobs = 0
-        var finished = 0
+        var progress = TransferProgress()
         var paintedLines = 0
         var lines: [String] = []
     }
@@ -43,37 +39,23 @@ final class CopyProgress: @unchecked Sendable {
 
     /// Takes one event from the copier.
     func handle(_ event: TransferEvent) {
-        switch event {
-        case .planned(_, _, let blobs, let bytes):
-            state.withLock { $0.totalBytes += bytes; $0.blobs += blobs }
-        case .blobStarted(let blob):
-            state.withLock { state in
-                state.active[blob.digest] = (blob.size, 0)
-                state.order.append(blob.digest)
-            }
-        case .blobProgress(let digest, let bytes):
-            state.withLock { state in
-                guard let entry = state.active[digest] else { return }
-                state.movedBytes += bytes - entry.done
-                state.active[digest] = (entry.size, bytes)
-            }
-        case .blobFinished(let blob, let outcome):
-            state.withLock { state in
-                let done = state.active[blob.digest]?.done ?? 0
-                state.movedBytes += blob.size - done
-                state.active[blob.digest] = nil
-                state.order.removeAll { $0 == blob.digest }
-                state.finished += 1
-                if !live && !quiet { state.lines.append("\(outcome.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(blob.digest)  \(ByteCount.format(blob.size))") }
-            }
-        case .manifestPushed(let descriptor):
-            if !live && !quiet { state.withLock { $0.lines.append("manifest  \(descriptor.digest)  \(descriptor.mediaType.friendlyName)") } }
-        case .alreadyPresent(let digest):
-            if !quiet { state.withLock { $0.lines.append("present   \(digest) is already at the destination; only the tag is written") } }
-        case .tagged(let reference, let digest):
-            if !quiet { state.withLock { $0.lines.append("tagged    \(reference) -> \(digest)") } }
+        let line: String? = switch event {
+        case .blobFinished(let blob, let outcome) where !live && !quiet:
+            "\(outcome.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(blob.digest)  \(ByteCount.format(blob.size))"
+        case .manifestPushed(let descriptor) where !live && !quiet:
+            "manifest  \(descriptor.digest)  \(descriptor.mediaType.friendlyName)"
+        case .alreadyPresent(let digest) where !quiet:
+            "present   \(digest) is already at the destination; only the tag is written"
+        case .tagged(let reference, let digest) where !quiet:
+            "tagged    \(reference) -> \(digest)"
         case .notice(let text):
-            state.withLock { $0.lines.append("note: \(text)") }
+            "note: \(text)"
+        default:
+            nil
+        }
+        state.withLock { state in
+            state.progress.apply(event)
+            if let line { state.lines.append(line) }
         }
         if !live { flushLines() }
     }
@@ -97,20 +79,20 @@ final class CopyProgress: @unchecked Sendable {
         let elapsed = seconds(since: started)
         let (up, lines) = state.withLock { state -> (Int, [TextLine]) in
             let up = state.paintedLines
+            let progress = state.progress
             var lines = state.lines.map { TextLine($0) }
             state.lines.removeAll()
             var liveLines = 1
             if !final {
-                for digest in state.order.prefix(8) {
-                    guard let entry = state.active[digest] else { continue }
+                for blob in progress.active.prefix(8) {
                     liveLines += 1
-                    lines.append(TextLine("  \(digest.short)  \(Self.bar(entry.done, of: entry.size, width: 24))  \(ByteCount.format(entry.done)) / \(ByteCount.format(entry.size))"))
+                    lines.append(TextLine("  \(blob.digest.short)  \(Self.bar(blob.done, of: blob.size, width: 24))  \(ByteCount.format(blob.done)) / \(ByteCount.format(blob.size))"))
                 }
             }
-            let rate = elapsed > 0 ? Double(state.movedBytes) / elapsed : 0
-            let remaining = rate > 0 ? Double(state.totalBytes - state.movedBytes) / rate : 0
+            let rate = elapsed > 0 ? Double(progress.movedBytes) / elapsed : 0
+            let remaining = rate > 0 ? Double(progress.totalBytes - progress.movedBytes) / rate : 0
             let eta = final || rate == 0 ? "" : String(format: "  ETA %.0fs", max(0, remaining))
-            lines.append(TextLine("\(state.finished)/\(state.blobs) blobs  \(ByteCount.format(state.movedBytes)) / \(ByteCount.format(state.totalBytes))  \(ByteCount.format(Int64(rate)))/s\(eta)"))
+            lines.append(TextLine("\(progress.blobsDone)/\(progress.blobs) blobs  \(ByteCount.format(progress.movedBytes)) / \(ByteCount.format(progress.totalBytes))  \(ByteCount.format(Int64(rate)))/s\(eta)"))
             state.paintedLines = final ? 0 : liveLines
             return (up, lines)
         }

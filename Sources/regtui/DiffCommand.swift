@@ -85,8 +85,9 @@ struct DiffCommand: Command {
             }
         }
         guard let platform, let index = tree.manifest.index else { return tree }
-        guard let child = tree.children.first(where: { $0.platform(in: index)?.matches(platform) == true }) else {
-            throw RegistryError.notFound(what: "platform \(platform) in \(tree.reference) (it offers: \(index.platforms.map(\.description).joined(separator: ", ")))", details: [])
+        let wanted = try RegistryClient.child(of: index, for: platform, in: tree.reference).digest
+        guard let child = tree.children.first(where: { $0.manifest.digest == wanted }) else {
+            throw RegistryError.notFound(what: "the \(platform) manifest of \(tree.reference)", details: [])
         }
         return child
     }

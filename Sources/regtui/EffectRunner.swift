@@ -5,6 +5,7 @@ import OCI
 import Registry
 import Synchronization
 import Transfer
+import TransferModel
 
 /// Actions waiting for the UI thread, and a pipe that wakes it when one arrives.
 final class Mailbox: Sendable {

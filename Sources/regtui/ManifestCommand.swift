@@ -35,7 +35,7 @@ struct ManifestCommand: Command {
     func run(_ context: Context) async throws -> Int32 {
         var target = operand.reference
         if let platform = operand.platform, let index = try await context.client.manifest(target).index {
-            target = try RegistryClient.child(of: index, for: platform, in: target)
+            target = target.with(tag: nil, digest: try RegistryClient.child(of: index, for: platform, in: "\(target)").digest)
         }
         context.output.raw(try await context.client.rawManifest(target))
         return ExitStatus.success

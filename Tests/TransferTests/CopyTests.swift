@@ -5,6 +5,7 @@ import Synchronization
 import TestSupport
 import Testing
 import Transfer
+import TransferModel
 
 /// Copies between real registries, checked with skopeo.
 @Suite struct CopyTests {

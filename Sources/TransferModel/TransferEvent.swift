@@ -1,5 +1,4 @@
 import OCI
-import Registry
 
 /// What happened to one blob.
 public enum BlobOutcome: String, Sendable, Codable {
