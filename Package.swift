@@ -28,11 +28,13 @@ let package = Package(
         .target(name: "TerminalUI", dependencies: ["OCI"]),
         .target(name: "CursesBackend", dependencies: ["TerminalUI", "CNcursesw", "CCursesShims"]),
         .target(name: "App", dependencies: ["OCI", "ManifestDiff", "TransferModel", "TerminalUI"]),
+        .target(name: "Runtime", dependencies: ["App", "TerminalUI", "OCI", "Registry", "Transfer", "TransferModel", "ManifestDiff"]),
         .executableTarget(name: "regtui",
-                          dependencies: ["OCI", "Registry", "Transfer", "TransferModel", "ManifestDiff", "TerminalUI", "CursesBackend", "App"]),
+                          dependencies: ["OCI", "Registry", "Transfer", "TransferModel", "ManifestDiff", "TerminalUI", "CursesBackend", "App",
+                                         "Runtime"]),
 
         // bench/tui: key-to-redraw of the UI on a large registry.
-        .executableTarget(name: "BenchUI", dependencies: ["App", "TerminalUI", "OCI"]),
+        .executableTarget(name: "BenchUI", dependencies: ["App", "TerminalUI", "OCI", "Runtime", "Registry"]),
         .target(name: "TestSupport", dependencies: ["OCI", "Registry"], path: "Tests/TestSupport"),
         .testTarget(name: "OCITests", dependencies: ["OCI"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "OCI", "TestSupport"]),
@@ -42,6 +44,8 @@ let package = Package(
         .testTarget(name: "AppTests", dependencies: ["App", "TerminalUI", "OCI", "ManifestDiff", "TransferModel"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "UITests", dependencies: ["OCI", "TestSupport"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "App", "TerminalUI", "OCI", "Registry", "TestSupport"]),
+        .testTarget(name: "CursesBackendTests", dependencies: ["CursesBackend", "TerminalUI"]),
         .testTarget(name: "CLITests", dependencies: ["OCI", "Registry", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

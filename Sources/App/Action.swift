@@ -3,38 +3,60 @@ import OCI
 import TerminalUI
 import TransferModel
 
+/// Names one request `update` asked the runtime for; every answer carries it back, and an answer
+/// whose request is no longer open is dropped.
+public typealias RequestID = Int
+
 /// Everything that can change the state: keys, and answers to effects.
 public enum Action: Sendable {
     case key(Key)
     case resized(width: Int, height: Int)
-    case catalogLoaded(registry: String, names: [String], next: String?, appended: Bool)
-    /// `unavailable`: the registry does not serve its catalog (the person may type a repository).
-    case catalogFailed(registry: String, message: String, unavailable: Bool)
-    case tagsLoaded(repository: String, tags: [String])
-    case tagsFailed(repository: String, message: String)
-    case digestLoaded(reference: Reference, digest: Digest)
-    case treeLoaded(key: String, tree: ImageTree)
-    case treeFailed(key: String, message: String)
-    case diffLoaded(id: Int, comparison: ManifestComparison, rows: SideBySide)
-    case diffFailed(id: Int, message: String)
-    /// The destination tag's current digest (nil when absent), for the copy prompt.
-    case destinationChecked(destination: Reference, current: Digest?, source: Digest)
-    case destinationCheckFailed(message: String)
-    case transfer(id: Int, TransferEvent)
-    case transferFinished(id: Int, result: CopyResult)
-    case transferFailed(id: Int, message: String, cancelled: Bool)
+    /// The answer to request `RequestID`.
+    case answer(RequestID, Answer)
+    /// Request `RequestID` failed (or was cancelled).
+    case failed(RequestID, message: String, cancelled: Bool)
+    /// Progress of the copy started as request `RequestID`.
+    case transfer(RequestID, TransferEvent)
 }
 
-/// Work the runtime does for `update`; each answers with actions.
+/// What a request found.
+public enum Answer: Sendable {
+    /// A page of a registry's catalog, and where the next starts.
+    case catalog(names: [String], next: String?)
+    /// The registry does not serve its catalog: the person may type repositories.
+    case catalogUnavailable
+    case tags([String])
+    case digest(Digest)
+    case tree(ImageTree)
+    case diff(ManifestComparison, SideBySide)
+    /// What a copy would do: the digest the source resolves to now (it is the one copied), and the
+    /// destination tag's current digest (nil when absent).
+    case destination(source: Digest, current: Digest?)
+    /// Whether a typed repository exists.
+    case repository(exists: Bool)
+    case copied(CopyResult)
+}
+
+/// Work the runtime does for `update`; each answers with actions carrying its `RequestID`.
 public enum Effect: Sendable, Equatable {
-    case loadCatalog(registry: String, next: String?)
-    case loadTags(Reference)
-    case loadDigest(Reference)
-    case loadTree(key: String, reference: Reference)
-    case loadDiff(id: Int, a: Reference, b: Reference)
-    case checkDestination(source: Reference, destination: Reference)
-    case startCopy(id: Int, source: Reference, destination: Reference)
-    case cancelCopy(id: Int)
+    case load(RequestID, Load)
+    /// Copies `source` (pinned to the digest the person approved) to `destination`.
+    case copy(RequestID, source: Reference, destination: Reference)
+    /// Stops request `RequestID`: its answer is no longer wanted, and a copy ends with no tag written.
+    case cancel(RequestID)
     /// Put text on the clipboard (OSC 52).
     case setClipboard(String)
+}
+
+/// What to fetch.
+public enum Load: Sendable, Equatable {
+    case catalog(registry: String, next: String?)
+    case tags(Reference)
+    case digest(Reference)
+    case tree(Reference)
+    case diff(Reference, Reference)
+    /// The source's digest and the destination tag's, before a copy.
+    case destination(source: Reference, destination: Reference)
+    /// Whether a repository exists (the person typed it).
+    case repository(Reference)
 }

@@ -12,6 +12,7 @@ public enum Command: String, CaseIterable, Sendable {
     case toggleDigests = "toggle-digests"
     case openRepository = "open-repository"
     case nextChange = "next-change", previousChange = "previous-change"
+    case scrollLeft = "scroll-left", scrollRight = "scroll-right"
     case cancelTransfer = "cancel-transfer"
     case focusTransfers = "focus-transfers"
     case help, quit
@@ -27,7 +28,7 @@ public enum Command: String, CaseIterable, Sendable {
         case .bottom: "go to the bottom"
         case .open: "open the item: next pane, expand a node, show raw JSON"
         case .back: "go back a pane, close a view"
-        case .filter: "filter the pane (type to narrow, Enter keeps, Esc clears)"
+        case .filter: "filter the pane, or search the text (type to narrow, Enter keeps, Esc clears)"
         case .mark: "mark the item for diff"
         case .diff: "diff the marked item against this one"
         case .copy: "copy this tag or manifest to another registry"
@@ -35,12 +36,14 @@ public enum Command: String, CaseIterable, Sendable {
         case .yankDigest: "copy the digest to the clipboard (OSC 52)"
         case .toggleDigests: "show short or full digests"
         case .openRepository: "type a repository to open (when the catalog is off)"
-        case .nextChange: "next change"
-        case .previousChange: "previous change"
+        case .nextChange: "next change (diff) or match (search)"
+        case .previousChange: "previous change or match"
+        case .scrollLeft: "scroll the text left"
+        case .scrollRight: "scroll the text right, to read what is cut"
         case .cancelTransfer: "cancel the running copy (no tag is written)"
-        case .focusTransfers: "focus the copy pane (then Esc or x cancels the copy)"
+        case .focusTransfers: "focus the copy pane (then Esc or x cancels the copy, Esc closes finished ones)"
         case .help: "show this help"
-        case .quit: "quit"
+        case .quit: "quit (asks first while a copy runs)"
         }
     }
 }
@@ -107,6 +110,11 @@ extension Keymap {
     bind global <Ctrl-c> quit
     bind diff   n        next-change
     bind diff   N        previous-change
+    bind diff   <Lt>     scroll-left
+    bind diff   >        scroll-right
     bind json   n        next-change
+    bind json   N        previous-change
+    bind json   <Lt>     scroll-left
+    bind json   >        scroll-right
     """
 }

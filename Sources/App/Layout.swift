@@ -10,8 +10,8 @@ struct Layout {
     init(_ state: AppState) {
         width = max(state.width, 40)
         height = max(state.height, 12)
-        registryRows = state.registries.count
-        transferRows = state.transfers.isEmpty ? 0 : min(7, 4 + min(3, state.transfers.last?.active.count ?? 0))
+        registryRows = max(1, state.registries.count)
+        transferRows = state.transfers.isEmpty ? 0 : min(7, 4 + min(3, state.transfers.last?.progress.active.count ?? 0))
     }
 
     var body: Rect { Rect(x: 0, y: 1, width: width, height: height - 2 - transferRows) }
@@ -40,9 +40,10 @@ struct Layout {
     /// Rows a pane's list shows (inside its frame).
     func listHeight(_ pane: Pane) -> Int { max(1, rect(pane).height - 2) }
 
-    /// Rows of text a full-screen overlay shows.
-    var overlayBody: Int { max(1, height - 4) }
+    /// The full-screen views' frame, and the rows of text inside it.
+    var overlay: Rect { Rect(x: 0, y: 1, width: width, height: height - 2) }
+    var overlayBody: Int { max(1, overlay.height - 2) }
 
     /// Rows of the diff's side-by-side part.
-    func diffBody(_ view: DiffView) -> Int { max(1, height - 2 - DiffHeader.lines(view, width: width).count) }
+    func diffBody(_ view: DiffView) -> Int { max(1, overlayBody - DiffHeader.lines(view, width: overlay.width - 2, rows: overlayBody).count) }
 }

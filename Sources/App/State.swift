@@ -17,34 +17,36 @@ public enum Pane: Int, Sendable, CaseIterable {
     }
 }
 
-/// Something loaded from the network: not yet asked, on its way, there, or failed.
-public enum Loadable<Value: Sendable>: Sendable {
-    case idle, loading, loaded(Value), failed(String)
+/// Something fetched: absent from its dictionary until asked for; then loading (`pending`),
+/// there (`value`), or failed (`error`). A reload keeps the value on screen while it is pending.
+public struct Loadable<Value: Sendable>: Sendable {
+    public var value: Value?
+    public var error: String?
+    public var pending: RequestID?
 
-    public var value: Value? { if case .loaded(let value) = self { value } else { nil } }
-    var isLoading: Bool { if case .loading = self { true } else { false } }
-    var error: String? { if case .failed(let message) = self { message } else { nil } }
+    static func loading(_ id: RequestID) -> Loadable { Loadable(value: nil, error: nil, pending: id) }
 }
 
 /// A registry's repositories, as far as the catalog has been read.
 public struct Catalog: Sendable {
+    /// Repositories typed in (when the catalog is off) first, then the catalog's.
+    public var list = FilteredList()
     public var names: [String] = []
+    public var typed: [String] = []
     /// Where the next page starts; nil when the catalog has been read to the end.
     public var next: String?
-    public var loadingMore = false
-    /// Repositories the person typed in (when the catalog is off).
-    public var typed: [String] = []
     /// Why the registry lists no repositories, when it does not serve its catalog.
-    public var unavailable: String?
-    public var all: [String] { typed + names }
+    public var unavailable = false
+
+    mutating func refreshList() { list.setItems(typed + names) }
 }
 
 /// A repository's tags and what each points at.
 public struct TagList: Sendable {
-    public var tags: [String]
+    public var list: FilteredList
     /// Digests found so far (filled lazily for the rows on screen).
     public var digests: [String: Digest] = [:]
-    public var requested: Set<String> = []
+    var requested: Set<String> = []
 }
 
 /// One row of the manifest tree.
@@ -59,53 +61,112 @@ public struct TreeRow: Sendable, Equatable {
     public var expandable: Bool
 }
 
-/// The manifest tree of one reference.
+/// The manifest tree of one tag: its rows as shown (collapsed nodes' children left out, or, with
+/// a filter, the matching rows and their ancestors), kept up to date as they change.
 public struct TreeView: Sendable {
-    public var tree: ImageTree
-    public var collapsed: Set<[Int]> = []
+    public let tree: ImageTree
+    public private(set) var collapsed: Set<[Int]>
+    public private(set) var filter = ""
+    public private(set) var rows: [TreeRow] = []
     public var cursor = ListCursor()
+
+    init(tree: ImageTree) {
+        self.tree = tree
+        // Indexes start expanded one level: their platforms show, each platform's blobs do not.
+        collapsed = tree.manifest.index == nil ? [] : Set(tree.children.indices.map { [$0] })
+        rows = TreeFlattener.rows(tree, collapsed: collapsed)
+    }
+
+    public var selected: TreeRow? { rows.indices.contains(cursor.selected) ? rows[cursor.selected] : nil }
+
+    mutating func toggle(_ path: [Int], collapsed isCollapsed: Bool) {
+        if isCollapsed { collapsed.insert(path) } else { collapsed.remove(path) }
+        reflow()
+    }
+
+    mutating func setFilter(_ text: String) {
+        filter = text
+        reflow()
+    }
+
+    private mutating func reflow() {
+        let current = selected?.path
+        rows = filter.isEmpty ? TreeFlattener.rows(tree, collapsed: collapsed) : TreeFlattener.rows(tree, matching: FilterMatcher(filter))
+        if let current, let row = rows.firstIndex(where: { $0.path == current }) { cursor.selected = row }
+        cursor.move(0, count: rows.count)
+    }
 }
 
 /// A full-screen view over the panes.
 public enum Overlay: Sendable {
     case help
-    /// Raw JSON (or other text) of a node, scrollable.
-    case text(title: String, lines: [String], offset: Int)
+    /// Raw JSON (or other text) of a node, scrollable and searchable.
+    case text(TextView)
     case diff(DiffView)
+}
+
+/// Lines of text, scrolled, with a search.
+public struct TextView: Sendable {
+    public var title: String
+    public var lines: [String]
+    public var offset = 0
+    /// Columns scrolled to the right.
+    public var column = 0
+    public var search = ""
+    /// Lines that contain the search.
+    public var matches: [Int] = []
+    /// The match `n` and `N` are at (a line number), shown highlighted.
+    public var current: Int?
 }
 
 /// The diff of two manifests, scrolled together.
 public struct DiffView: Sendable {
     public var title: String
+    public var request: RequestID
     public var comparison: ManifestComparison?
     public var rows: SideBySide?
     public var error: String?
     public var offset = 0
+    public var column = 0
 }
 
-/// What a copy prompt or confirmation is asking.
+/// A question on the status line, waiting for the person's answer.
+public enum Prompt: Sendable {
+    /// Where to copy `source`.
+    case copy(CopyPrompt)
+    /// Which repository to open on `registry` (for registries that do not list theirs).
+    case openRepository(registry: String, text: String, completion: Completion, checking: RequestID?)
+    /// Quit although copies are running (they are cancelled)?
+    case confirmQuit
+}
+
+/// Completion of typed text from known names, cycled with Tab.
+public struct Completion: Sendable, Equatable {
+    public var candidates: [String] = []
+    /// The candidate shown, or -1 while the typed text stands.
+    public var index = -1
+}
+
+/// The copy prompt: typing the destination, then checking it, then perhaps confirming.
 public struct CopyPrompt: Sendable {
     public var source: Reference
-    public var sourceDigest: Digest?
     public var text: String
-    /// Completions cycled with Tab, and which one is shown.
-    public var completions: [String] = []
-    public var completionIndex = -1
-    /// Set when the destination tag points elsewhere: the person must answer y/n.
-    public var confirmMove: Digest?
+    public var completion = Completion()
+    /// Why the typed destination cannot be used.
+    public var error: String?
+    /// The destination being checked, and the request doing it.
     public var destination: Reference?
+    public var checking: RequestID?
+    /// Set when the destination tag points elsewhere: the digest there, and the source's.
+    public var confirmMove: (current: Digest, source: Digest)?
 }
 
 /// A copy under way or done.
 public struct TransferState: Sendable {
-    public var id: Int
+    public var id: RequestID
     public var source: Reference
     public var destination: Reference
-    public var totalBytes: Int64 = 0
-    public var movedBytes: Int64 = 0
-    public var blobs = 0
-    public var blobsDone = 0
-    public var active: [Digest: (done: Int64, size: Int64)] = [:]
+    public var progress = TransferProgress()
     public var outcome: Outcome = .running
 
     public enum Outcome: Sendable, Equatable {
@@ -119,144 +180,102 @@ public struct Mark: Sendable, Equatable {
     public var label: String
 }
 
+/// What is being typed into a list's or a view's filter.
+public enum Editing: Sendable, Equatable {
+    case filter(Pane)
+    case search
+}
+
+/// A message on the status line: from the last key, or an answer that needs saying.
+public struct Status: Sendable, Equatable {
+    public var text: String
+    public var isError: Bool
+}
+
 /// Everything the UI shows. Changed only by `update`.
 public struct AppState: Sendable {
-    public var registries: [String]
+    public var registries: FilteredList
     public var focus: Pane = .registries
-    public var cursors: [Pane: ListCursor] = [:]
     public var catalogs: [String: Loadable<Catalog>] = [:]
     public var tagLists: [String: Loadable<TagList>] = [:]
     public var trees: [String: Loadable<TreeView>] = [:]
-    public var filters: [Pane: String] = [:]
-    /// The pane whose filter is being typed, if any.
-    public var editingFilter: Pane?
-    /// A repository being typed (open-repository), if any.
-    public var typingRepository: String?
+    public var editing: Editing?
     public var overlay: Overlay?
-    public var prompt: CopyPrompt?
+    public var prompt: Prompt?
     public var mark: Mark?
     public var transfers: [TransferState] = []
-    /// The copy pane has the focus: Esc or x cancels the running copy.
+    /// The copy pane has the focus: Esc or x cancels a running copy, Esc closes finished ones.
     public var transferFocused = false
-    public var status: (text: String, isError: Bool)?
+    public var status: Status?
+    /// Warnings from loading the keymap, shown in the help.
+    public var warnings: [String]
     public var fullDigests = false
     public var keymap: Keymap
     public var color: Bool
     public var width: Int
     public var height: Int
+    /// Set when the person has asked to quit; the runtime then ends once no copy runs.
     public var quit = false
-    /// Ids of requests, so answers to questions no longer asked are dropped.
-    var nextRequest = 1
-    var pendingDiff: Int?
+    var requests = Requests()
 
     public init(registries: [String], keymap: Keymap = .builtIn, warnings: [String] = [], color: Bool = true,
                 width: Int = 100, height: Int = 30) {
-        self.registries = registries
+        self.registries = FilteredList(registries)
         self.keymap = keymap
+        self.warnings = warnings
         self.color = color
         self.width = width
         self.height = height
-        if let first = warnings.first {
-            status = (warnings.count == 1 ? first : "\(first) (and \(warnings.count - 1) more keymap warnings)", true)
+        if !warnings.isEmpty {
+            let count = warnings.count == 1 ? "a keymap warning" : "\(warnings.count) keymap warnings"
+            status = Status(text: "\(count): press ? to read \(warnings.count == 1 ? "it" : "them")", isError: true)
         }
     }
 
     // MARK: Where the cursor is
 
-    public var selectedRegistry: String? {
-        let cursor = cursors[.registries] ?? ListCursor()
-        return registries.indices.contains(cursor.selected) ? registries[cursor.selected] : nil
-    }
+    public var selectedRegistry: String? { registries.selected }
 
-    /// Repositories of the selected registry, filtered.
-    public var visibleRepositories: [String] {
-        guard let registry = selectedRegistry, let catalog = catalogs[registry]?.value else { return [] }
-        return filtered(catalog.all, .repositories)
-    }
+    /// The selected registry's catalog, when loaded.
+    var catalog: Catalog? { selectedRegistry.flatMap { catalogs[$0]?.value } }
 
     public var selectedRepository: Reference? {
-        guard let registry = selectedRegistry else { return nil }
-        let names = visibleRepositories
-        let cursor = cursors[.repositories] ?? ListCursor()
-        guard names.indices.contains(cursor.selected) else { return nil }
-        return try? Reference(parsingRepository: "\(registry)/\(names[cursor.selected])")
+        guard let registry = selectedRegistry, let name = catalog?.list.selected else { return nil }
+        return try? Reference(parsingRepository: "\(registry)/\(name)")
     }
 
-    public var visibleTags: [String] {
-        guard let repository = selectedRepository, let list = tagLists[repository.name]?.value else { return [] }
-        return filtered(list.tags, .tags)
-    }
+    var tagList: TagList? { selectedRepository.flatMap { tagLists[$0.name]?.value } }
 
     public var selectedTag: Reference? {
-        guard let repository = selectedRepository else { return nil }
-        let tags = visibleTags
-        let cursor = cursors[.tags] ?? ListCursor()
-        guard tags.indices.contains(cursor.selected) else { return nil }
-        return repository.with(tag: tags[cursor.selected])
+        guard let repository = selectedRepository, let tag = tagList?.list.selected else { return nil }
+        return repository.with(tag: tag)
     }
 
     public var selectedTreeKey: String? { selectedTag?.description }
 
-    /// The rows of the selected tag's manifest tree, collapsed nodes hidden.
-    public var treeRows: [TreeRow] {
-        guard let key = selectedTreeKey, let view = trees[key]?.value else { return [] }
-        return TreeFlattener.rows(view.tree, collapsed: view.collapsed)
-    }
+    var treeView: TreeView? { selectedTreeKey.flatMap { trees[$0]?.value } }
 
-    public var selectedTreeRow: TreeRow? {
-        guard let key = selectedTreeKey, let view = trees[key]?.value else { return nil }
-        let rows = treeRows
-        return rows.indices.contains(view.cursor.selected) ? rows[view.cursor.selected] : nil
-    }
+    public var selectedTreeRow: TreeRow? { treeView?.selected }
 
-    func filtered(_ items: [String], _ pane: Pane) -> [String] {
-        guard let filter = filters[pane], !filter.isEmpty else { return items }
-        let matcher = FilterMatcher(filter)
-        return items.filter(matcher.matches)
-    }
-
-    /// Rows in each pane's list now, for cursor arithmetic.
-    func count(_ pane: Pane) -> Int {
+    /// The list a pane shows, if it shows one.
+    func list(_ pane: Pane) -> FilteredList? {
         switch pane {
-        case .registries: registries.count
-        case .repositories: visibleRepositories.count
-        case .tags: visibleTags.count
-        case .tree: treeRows.count
-        }
-    }
-}
-
-/// Case-insensitive substring matching for filters, on bytes: Foundation's locale-aware
-/// matching took 450 ms a keystroke over 50,000 tags.
-struct FilterMatcher {
-    private let needle: [UInt8]
-    private let ascii: Bool
-    private let lowered: String
-
-    init(_ filter: String) {
-        lowered = filter.lowercased()
-        needle = Array(lowered.utf8)
-        ascii = needle.allSatisfy { $0 < 0x80 }
-    }
-
-    func matches(_ text: String) -> Bool {
-        guard ascii else { return text.lowercased().contains(lowered) }
-        var text = text
-        return text.withUTF8 { haystack in
-            guard haystack.count >= needle.count else { return false }
-            let first = needle[0]
-            var start = 0
-            while start + needle.count <= haystack.count {
-                if Self.fold(haystack[start]) == first {
-                    var index = 1
-                    while index < needle.count && Self.fold(haystack[start + index]) == needle[index] { index += 1 }
-                    if index == needle.count { return true }
-                }
-                start += 1
-            }
-            return false
+        case .registries: registries
+        case .repositories: catalog?.list
+        case .tags: tagList?.list
+        case .tree: nil
         }
     }
 
-    private static func fold(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte + 32 : byte }
+    /// Rows in a pane now.
+    func count(_ pane: Pane) -> Int { pane == .tree ? treeView?.rows.count ?? 0 : list(pane)?.count ?? 0 }
+
+    /// The cursor of a pane's list.
+    func cursor(_ pane: Pane) -> ListCursor { pane == .tree ? treeView?.cursor ?? ListCursor() : list(pane)?.cursor ?? ListCursor() }
+
+    /// The filter typed on a pane's list.
+    func filter(_ pane: Pane) -> String { pane == .tree ? treeView?.filter ?? "" : list(pane)?.filter ?? "" }
+
+    /// Whether copies are running.
+    var copying: Bool { transfers.contains { $0.outcome == .running } }
 }

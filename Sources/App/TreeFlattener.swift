@@ -41,6 +41,19 @@ enum TreeFlattener {
         }
     }
 
+    /// Every row of the tree whose label or digest matches `matcher`, with its ancestors, whatever
+    /// is collapsed.
+    static func rows(_ tree: ImageTree, matching matcher: FilterMatcher) -> [TreeRow] {
+        let all = rows(tree, collapsed: [])
+        var keep = Set<[Int]>()
+        for row in all where matcher.matches(row.label) || matcher.matches(row.descriptor.digest.description) {
+            let path = row.kind == .config || row.kind == .layer ? Array(row.path.dropLast()) : row.path
+            for length in 0...path.count { keep.insert(Array(path.prefix(length))) }
+            keep.insert(row.path)
+        }
+        return all.filter { keep.contains($0.path) }
+    }
+
     /// The image tree a row belongs to (the manifest node itself, or the parent of a blob row).
     static func manifestTree(of row: TreeRow, in tree: ImageTree) -> ImageTree? {
         let path = row.kind == .config || row.kind == .layer ? Array(row.path.dropLast()) : row.path

@@ -1,6 +1,7 @@
 #include "CCursesShims.h"
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 WINDOW *regtui_stdscr(void) { return stdscr; }
 int regtui_lines(void) { return LINES; }
@@ -9,29 +10,21 @@ attr_t regtui_attr_bold(void) { return A_BOLD; }
 attr_t regtui_attr_dim(void) { return A_DIM; }
 attr_t regtui_attr_reverse(void) { return A_REVERSE; }
 attr_t regtui_attr_underline(void) { return A_UNDERLINE; }
-attr_t regtui_color_pair(int pair) { return COLOR_PAIR(pair); }
 int regtui_key_code_yes(void) { return KEY_CODE_YES; }
-mmask_t regtui_mouse_mask(void) { return BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED; }
+FILE *regtui_fdopen(int fd, const char *mode) { return fdopen(fd, mode); }
 
-int regtui_mouse_event(int *x, int *y, int *kind) {
-    MEVENT event;
-    if (getmouse(&event) != OK) return -1;
-    *x = event.x;
-    *y = event.y;
-    if (event.bstate & BUTTON4_PRESSED) *kind = 1;
-    else if (event.bstate & BUTTON5_PRESSED) *kind = 2;
-    else if (event.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) *kind = 0;
-    else return -1;
-    return 0;
-}
+static int regtui_terminal_fd = 1;
 
 static void regtui_fatal(int sig) {
+    static const char mouse_off[] = "\033[?1006l\033[?1000l";
+    (void)!write(regtui_terminal_fd, mouse_off, sizeof mouse_off - 1);
     endwin();
     signal(sig, SIG_DFL);
     raise(sig);
 }
 
-void regtui_restore_terminal_on_fatal_signals(void) {
+void regtui_restore_terminal_on_fatal_signals(int fd) {
+    regtui_terminal_fd = fd;
     int signals[] = { SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT };
     for (unsigned i = 0; i < sizeof signals / sizeof signals[0]; i++) {
         struct sigaction action;

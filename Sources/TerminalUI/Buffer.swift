@@ -106,7 +106,8 @@ public struct Buffer: Sendable, Equatable {
         set { cells[y * width + x] = newValue }
     }
 
-    /// Writes `text` at (x, y), clipped to `maxWidth` columns and the buffer. Returns the column after the text.
+    /// Writes `text` at (x, y), clipped to `maxWidth` columns and the buffer; text that does not
+    /// fit ends in `…`. Returns the column after the text.
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, maxWidth: Int = .max) -> Int {
         guard y >= 0, y < height else { return x }
@@ -123,7 +124,10 @@ public struct Buffer: Sendable, Equatable {
                 }
                 continue
             }
-            guard column + cellWidth <= limit else { break }
+            guard column + cellWidth <= limit else {
+                markCut(from: x, to: column, limit: limit, y: y, style: style)
+                break
+            }
             if column >= 0 {
                 self[column, y] = Cell(text: String(character), style: style)
                 if cellWidth == 2 { self[column + 1, y] = Cell(text: "", style: style, continuation: true) }
@@ -131,6 +135,22 @@ public struct Buffer: Sendable, Equatable {
             column += cellWidth
         }
         return column
+    }
+
+    /// Marks text cut at `end`: `…` in the next free cell before `limit`, else over the last cell
+    /// written since `start`.
+    private mutating func markCut(from start: Int, to end: Int, limit: Int, y: Int, style: Style) {
+        if end >= 0, end < limit {
+            self[end, y] = Cell(text: "…", style: style)
+            return
+        }
+        guard end > start, end - 1 >= 0, end - 1 < width else { return }
+        var last = end - 1
+        if self[last, y].continuation, last > 0 {
+            self[last, y] = Cell(text: " ", style: style)
+            last -= 1
+        }
+        self[last, y] = Cell(text: "…", style: style)
     }
 
     /// Paints `style` over a rectangle, keeping the text.
@@ -182,4 +202,39 @@ public struct Buffer: Sendable, Equatable {
 
     /// Columns a string takes.
     public static func width(of text: String) -> Int { Sanitizer.inline(text).reduce(0) { $0 + width(of: $1) } }
+}
+
+extension Buffer {
+    /// The styles of the cells, a letter a cell (`.` for plain), then a legend naming each
+    /// letter's style: what style snapshots compare, apart from the text.
+    public var styleMap: [String] {
+        var letters: [Style: Character] = [.plain: "."]
+        var legend: [String] = []
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+        let rows = (0..<height).map { y in
+            String((0..<width).map { x -> Character in
+                let style = self[x, y].style
+                if let letter = letters[style] { return letter }
+                let letter = letters.count - 1 < alphabet.count ? alphabet[letters.count - 1] : "?"
+                letters[style] = letter
+                legend.append("\(letter) = \(style.summary)")
+                return letter
+            })
+        }
+        return rows + [""] + legend
+    }
+}
+
+extension Style {
+    /// `bold fg:cyan bg:black`, for style snapshots.
+    var summary: String {
+        var parts: [String] = []
+        if bold { parts.append("bold") }
+        if dim { parts.append("dim") }
+        if reverse { parts.append("reverse") }
+        if underline { parts.append("underline") }
+        if foreground != .default { parts.append("fg:\(foreground)") }
+        if background != .default { parts.append("bg:\(background)") }
+        return parts.joined(separator: " ")
+    }
 }

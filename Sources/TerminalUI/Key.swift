@@ -90,6 +90,9 @@ public struct MouseEvent: Hashable, Sendable {
 /// skipped with a warning `file:line: message`.
 public struct Keymap: Sendable {
     public private(set) var bindings: [String: [Key: String]] = [:]
+    /// Each context's keys in the order they were first bound, so the first key written for an
+    /// action is the one hints show.
+    private var order: [String: [Key]] = [:]
 
     public init() {}
 
@@ -110,6 +113,7 @@ public struct Keymap: Sendable {
             }
             guard let key = Key(name: words[2]) else { warn("unknown key \"\(words[2])\" (e.g. j, <Enter>, <Ctrl-f>, <PageDown>)"); continue }
             guard actions.contains(words[3]) else { warn("unknown action \"\(words[3])\""); continue }
+            if bindings[words[1]]?[key] == nil { order[words[1], default: []].append(key) }
             bindings[words[1], default: [:]][key] = words[3]
         }
         return warnings
@@ -121,8 +125,8 @@ public struct Keymap: Sendable {
         return nil
     }
 
-    /// The keys bound to `action` in `context`, sorted by name.
+    /// The keys bound to `action` in `context`, in the order they were bound.
     public func keys(for action: String, in context: String) -> [Key] {
-        (bindings[context] ?? [:]).filter { $0.value == action }.map(\.key).sorted { $0.description < $1.description }
+        (order[context] ?? []).filter { bindings[context]?[$0] == action }
     }
 }

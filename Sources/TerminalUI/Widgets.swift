@@ -64,31 +64,35 @@ extension Buffer {
         }
     }
 
-    /// The visible rows of a list; the selected row reversed when the list has focus, underlined otherwise.
-    public mutating func list(_ rows: [ListRow], in rect: Rect, cursor: ListCursor, focused: Bool) {
+    /// The visible rows of a list of `count` rows, made by `row` only for the rows shown; the
+    /// selected row reversed when the list has focus, bold otherwise.
+    public mutating func list(count: Int, row: (Int) -> ListRow, in rect: Rect, cursor: ListCursor, focused: Bool) {
         for line in 0..<rect.height {
             let index = cursor.offset + line
-            guard index < rows.count else { break }
-            let row = rows[index]
+            guard index < count else { break }
+            let item = row(index)
             let y = rect.y + line
-            var style = row.style
-            if index == cursor.selected { style = style.merged(focused ? .selected : Style(bold: true)) }
-            fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: index == cursor.selected && focused ? .selected : .plain)
-            let detailWidth = row.detail.isEmpty ? 0 : min(Buffer.width(of: row.detail), rect.width / 2)
-            put(row.text, x: rect.x, y: y, style: style, maxWidth: rect.width - (detailWidth > 0 ? detailWidth + 1 : 0))
+            let selected = index == cursor.selected
+            var style = item.style
+            if selected { style = style.merged(focused ? .selected : Style(bold: true)) }
+            fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: selected && focused ? .selected : .plain)
+            let detailWidth = item.detail.isEmpty ? 0 : min(Buffer.width(of: item.detail), rect.width / 2)
+            put(item.text, x: rect.x, y: y, style: style, maxWidth: rect.width - (detailWidth > 0 ? detailWidth + 1 : 0))
             if detailWidth > 0 {
-                put(row.detail, x: rect.maxX - detailWidth, y: y, style: style.merged(index == cursor.selected && focused ? .plain : .dim),
+                put(item.detail, x: rect.maxX - detailWidth, y: y, style: style.merged(selected && focused ? .plain : .dim),
                     maxWidth: detailWidth)
             }
         }
     }
 
-    /// Lines of text from `offset` on, clipped to the rectangle.
-    public mutating func text(_ lines: [StyledLine], in rect: Rect, offset: Int = 0) {
+    /// Lines of text from line `offset` and column `column` on, clipped to the rectangle (a line
+    /// cut at the right edge ends in `…`).
+    public mutating func text(_ lines: [StyledLine], in rect: Rect, offset: Int = 0, column: Int = 0) {
         for row in 0..<rect.height {
             let index = offset + row
             guard index >= 0, index < lines.count else { continue }
-            put(lines[index].text, x: rect.x, y: rect.y + row, style: lines[index].style, maxWidth: rect.width)
+            let text = column > 0 ? String(lines[index].text.dropFirst(column)) : lines[index].text
+            put(text, x: rect.x, y: rect.y + row, style: lines[index].style, maxWidth: rect.width)
         }
     }
 

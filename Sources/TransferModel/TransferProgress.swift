@@ -11,7 +11,10 @@ public struct TransferProgress: Sendable, Equatable {
     }
 
     public private(set) var totalBytes: Int64 = 0
+    /// Bytes of blobs dealt with so far: uploaded, mounted or found already there.
     public private(set) var movedBytes: Int64 = 0
+    /// Bytes of the blobs that were uploaded.
+    public private(set) var uploadedBytes: Int64 = 0
     public private(set) var blobs = 0
     public private(set) var blobsDone = 0
     /// Blobs that moved bytes, were mounted, or were already there.
@@ -39,6 +42,7 @@ public struct TransferProgress: Sendable, Equatable {
             movedBytes = Self.add(movedBytes, blob.size - done)
             blobsDone += 1
             outcomes[outcome, default: 0] += 1
+            if outcome == .uploaded { uploadedBytes = Self.add(uploadedBytes, blob.size) }
         case .manifestPushed:
             manifestsPushed += 1
         case .alreadyPresent, .tagged, .notice:

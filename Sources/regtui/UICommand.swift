@@ -3,6 +3,7 @@ import CursesBackend
 import Foundation
 import OCI
 import Registry
+import Runtime
 import TerminalUI
 
 /// `regtui [ui] [REGISTRY…]`: the terminal UI.
@@ -35,6 +36,9 @@ struct UICommand: Command {
     }
 
     func run(_ context: Context) async throws -> Int32 {
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw UsageError("the terminal UI needs a terminal on standard input and output; for scripts, use the commands in `regtui --help`")
+        }
         let environment = ProcessInfo.processInfo.environment
         let configDirectory = (environment["XDG_CONFIG_HOME"].map { $0 + "/regtui" }) ?? NSHomeDirectory() + "/.config/regtui"
         var all = registries
@@ -53,57 +57,9 @@ struct UICommand: Command {
         } else if keymapFile != nil {
             throw UsageError("cannot read the keymap file \(keymapPath)")
         }
-        let color = !Output.noColor
-        let loop = try UILoop(client: context.client, registries: unique, keymap: keymap, warnings: warnings, color: color)
-        loop.run()
+        let terminal = try CursesTerminal(colors: !Output.noColor)
+        let state = AppState(registries: unique, keymap: keymap, warnings: warnings, color: !Output.noColor)
+        await Program(state: state, terminal: terminal, client: context.client).run()
         return ExitStatus.success
-    }
-}
-
-/// The UI's one thread: waits on the keyboard and the mailbox, updates the state, draws.
-final class UILoop {
-    private let terminal: CursesTerminal
-    private let mailbox = Mailbox()
-    private let runner: EffectRunner
-    private var state: AppState
-
-    init(client: RegistryClient, registries: [String], keymap: Keymap, warnings: [String], color: Bool) throws {
-        terminal = try CursesTerminal(colors: color)
-        runner = EffectRunner(client: client, mailbox: mailbox)
-        let size = terminal.size
-        state = AppState(registries: registries, keymap: keymap, warnings: warnings, color: color, width: size.width, height: size.height)
-    }
-
-    func run() {
-        defer { terminal.restore() }
-        var effects = App.start(&state)
-        while true {
-            terminal.draw(App.view(state))
-            for effect in effects { perform(effect) }
-            effects = []
-            if state.quit { return }
-            var fds = [pollfd(fd: terminal.inputDescriptor, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: mailbox.wakeRead, events: Int16(POLLIN), revents: 0)]
-            // SIGWINCH may land on any thread and so never interrupt this poll: wake now and
-            // then so curses can report a resize.
-            _ = poll(&fds, 2, 250)
-            for key in terminal.readKeys() {
-                if case .resize = key {
-                    let size = terminal.size
-                    terminal.invalidate()
-                    effects += App.update(&state, .resized(width: size.width, height: size.height))
-                }
-                effects += App.update(&state, .key(key))
-            }
-            for action in mailbox.drain() { effects += App.update(&state, action) }
-        }
-    }
-
-    private func perform(_ effect: Effect) {
-        if case .setClipboard(let text) = effect {
-            terminal.send("\u{1b}]52;c;\(Data(text.utf8).base64EncodedString())\u{07}")
-        } else {
-            runner.run(effect)
-        }
     }
 }

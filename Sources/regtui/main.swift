@@ -33,21 +33,22 @@ func mainHelp() -> String {
 func run() async -> Int32 {
     let output = Output()
     var words = Array(CommandLine.arguments.dropFirst())
-    // No command, or a registry where the command would be: the terminal UI.
-    let looksLikeRegistry = words.first.map { word in
-        !word.hasPrefix("-") && !Commands.all.contains { $0.name == word } && word.contains { ".:".contains($0) }
-    } ?? false
-    if words.isEmpty || looksLikeRegistry { words.insert("ui", at: 0) }
-    guard let name = words.first, !["-h", "--help", "help"].contains(name) else {
+    guard !(words.count == 1 && ["-h", "--help", "help"].contains(words[0])) else {
         output.line(mainHelp())
         return ExitStatus.success
     }
-    if name == "--version" { output.line("regtui 0.1.0"); return ExitStatus.success }
-    guard let command = Commands.all.first(where: { $0.name == name }) else {
-        output.error("unknown command \"\(name)\"; run `regtui --help` for the list")
+    if words == ["--version"] { output.line("regtui 0.1.0"); return ExitStatus.success }
+    // The command is the first word; without one (only registries and options), the terminal UI.
+    let command: any Command.Type
+    if let first = words.first, let named = Commands.all.first(where: { $0.name == first }) {
+        command = named
+        words.removeFirst()
+    } else if let first = words.first, !first.hasPrefix("-"), !first.contains(where: { ".:".contains($0) }) {
+        output.error("unknown command \"\(first)\"; run `regtui --help` for the list")
         return ExitStatus.error
+    } else {
+        command = UICommand.self
     }
-    words.removeFirst()
     var arguments = Arguments(words)
     if arguments.flag("-h", "--help") {
         output.line(command.help + "\n\nGlobal options:\n" + Context.globalHelp)

@@ -23,27 +23,66 @@ enum Fixtures {
                                     ImageTree(reference: "arm", manifest: arm, config: config)])
     }
 
-    /// Two registries; the first lists three repositories; team/app has tags; 1.0 is an index.
+    /// The request id of the first effect in `effects` that loads `load`.
+    static func request(_ effects: [Effect], _ load: Load, sourceLocation: SourceLocation = #_sourceLocation) -> RequestID? {
+        let id = effects.lazy.compactMap { effect -> RequestID? in
+            if case .load(let id, let asked) = effect, asked == load { return id }
+            return nil
+        }.first
+        if id == nil { Issue.record("no request for \(load) in \(effects)", sourceLocation: sourceLocation) }
+        return id
+    }
+
+    /// Answers the request for `load` among `effects`; returns the effects the answer causes.
+    @discardableResult
+    static func answer(_ state: inout AppState, _ effects: [Effect], _ load: Load, _ answer: Answer,
+                       sourceLocation: SourceLocation = #_sourceLocation) -> [Effect] {
+        guard let id = request(effects, load, sourceLocation: sourceLocation) else { return [] }
+        return update(&state, .answer(id, answer))
+    }
+
+    /// Presses keys in turn; returns every effect they caused.
+    @discardableResult
+    static func press(_ state: inout AppState, _ keys: Key...) -> [Effect] { keys.flatMap { update(&state, .key($0)) } }
+
+    /// Types text, a key a character; returns the effects.
+    @discardableResult
+    static func type(_ state: inout AppState, _ text: String) -> [Effect] { text.flatMap { update(&state, .key(.character($0))) } }
+
+    static let app = try! Reference(parsingRepository: "r1:5000/team/app")
+
+    /// The screen's text as one line, frames and runs of spaces removed: for messages that wrap.
+    static func text(_ state: AppState) -> String {
+        view(state).lines.joined(separator: " ").replacingOccurrences(of: "│", with: " ")
+            .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+    }
+
+    /// Two registries; the first lists three repositories; team/app has tags; 1.0 is an index,
+    /// selected with its tree loaded.
     static func browsing(width: Int = 100, height: Int = 24, keymap: Keymap = .builtIn) -> AppState {
         var state = AppState(registries: ["r1:5000", "r2:5000"], keymap: keymap, color: true, width: width, height: height)
-        _ = start(&state)
-        _ = update(&state, .catalogLoaded(registry: "r1:5000", names: ["library/busybox", "team/app", "team/db"], next: nil, appended: false))
-        _ = update(&state, .key(.enter))
-        _ = update(&state, .key(.character("j")))
-        _ = update(&state, .tagsLoaded(repository: "r1:5000/team/app", tags: ["latest", "1.10", "1.9", "1.0", "1.0-rc1"]))
-        _ = update(&state, .key(.enter))
-        _ = update(&state, .digestLoaded(reference: try! Reference(parsing: "r1:5000/team/app:1.0"), digest: indexTree().manifest.digest))
-        let index = state.visibleTags.firstIndex(of: "1.0")!
-        for _ in 0..<index { _ = update(&state, .key(.character("j"))) }
-        _ = update(&state, .treeLoaded(key: "r1:5000/team/app:1.0", tree: indexTree()))
+        var effects = start(&state)
+        effects = answer(&state, effects, .catalog(registry: "r1:5000", next: nil), .catalog(names: ["library/busybox", "team/app", "team/db"], next: nil))
+        effects += press(&state, .enter, .character("j"))
+        effects = answer(&state, effects, .tags(app), .tags(["latest", "1.10", "1.9", "1.0", "1.0-rc1"]))
+        effects += press(&state, .enter)
+        let index = ["1.0-rc1", "1.0", "1.9", "1.10", "latest"].firstIndex(of: "1.0")!
+        for _ in 0..<index { effects += press(&state, .character("j")) }
+        answer(&state, effects, .digest(app.with(tag: "1.0")), .digest(indexTree().manifest.digest))
+        answer(&state, effects, .tree(app.with(tag: "1.0")), .tree(indexTree()))
         return state
     }
 }
 
-/// Compares a screen with `Tests/AppTests/Snapshots/NAME.txt`; REGTUI_RECORD=1 rewrites it.
+/// Compares a screen with `Tests/AppTests/Snapshots/NAME.txt` (its text) and `NAME.styles.txt`
+/// (its styles, a letter a cell with a legend); REGTUI_RECORD=1 rewrites them.
 func assertSnapshot(_ buffer: Buffer, named name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    check(buffer.lines.joined(separator: "\n") + "\n", against: name, sourceLocation: sourceLocation)
+    check(buffer.styleMap.joined(separator: "\n") + "\n", against: name + ".styles", sourceLocation: sourceLocation)
+}
+
+private func check(_ text: String, against name: String, sourceLocation: SourceLocation) {
     let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots/\(name).txt").path
-    let text = buffer.lines.joined(separator: "\n") + "\n"
     if ProcessInfo.processInfo.environment["REGTUI_RECORD"] != nil || !FileManager.default.fileExists(atPath: path) {
         try? text.write(toFile: path, atomically: true, encoding: .utf8)
         if ProcessInfo.processInfo.environment["REGTUI_RECORD"] == nil {

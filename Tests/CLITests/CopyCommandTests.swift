@@ -45,6 +45,7 @@ import Testing
         let repository = unique("cli/cancelled")
         let rules = #"[{"method":"GET","path":"/blobs/\#(digest)","action":"stall","after":65536,"seconds":20,"times":1}]"#
         try await FaultProxies.shared.with(faulty, rules: rules) {
+            let logged = try await rig.log(of: faulty).count
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Rig.repositoryRoot + "/.build/debug/regtui")
             process.arguments = ["copy", "\(faulty)/demo/large:1.0", "\(rig.dest)/\(repository):1.0"]
@@ -52,7 +53,7 @@ import Testing
             process.standardError = errors
             process.standardOutput = FileHandle.nullDevice
             try process.run()
-            try await rig.awaitStall(at: faulty, path: digest)
+            try await rig.awaitStall(at: faulty, path: digest, after: logged)
             process.interrupt()
             process.waitUntilExit()
             let stderr = String(decoding: POSIXIO.readToEnd(errors.fileHandleForReading.fileDescriptor), as: UTF8.self)

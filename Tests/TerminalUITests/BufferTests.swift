@@ -19,19 +19,21 @@ import Testing
         #expect(!buffer.cells.contains { $0.text.unicodeScalars.contains { $0.value < 0x20 || (0x7f...0x9f).contains($0.value) } })
     }
 
-    @Test func clipsToWidthAndNeverSplitsAWideCharacter() {
-        var buffer = Buffer(width: 5, height: 2)
+    @Test func clipsToWidthWithAnEllipsisAndNeverSplitsAWideCharacter() {
+        var buffer = Buffer(width: 5, height: 3)
         buffer.put("abcdefgh", x: 0, y: 0)
         buffer.put("ab漢字", x: 0, y: 1, maxWidth: 5)
-        #expect(buffer.lines == ["abcde", "ab漢"])
+        buffer.put("a漢字", x: 0, y: 2, maxWidth: 4)
+        #expect(buffer.lines == ["abcd…", "ab漢…", "a漢…"])
         buffer.put("zz", x: 3, y: 5)
-        #expect(buffer.lines == ["abcde", "ab漢"])
+        #expect(buffer.lines == ["abcd…", "ab漢…", "a漢…"])
     }
 
     @Test func framesAndListsDraw() {
         var buffer = Buffer(width: 12, height: 4)
         buffer.frame(buffer.area, title: "Tags", focused: true)
-        buffer.list([ListRow("a", detail: "1"), ListRow("bb")], in: buffer.area.inset(1), cursor: ListCursor(selected: 1), focused: true)
+        let rows = [ListRow("a", detail: "1"), ListRow("bb")]
+        buffer.list(count: rows.count, row: { rows[$0] }, in: buffer.area.inset(1), cursor: ListCursor(selected: 1), focused: true)
         #expect(buffer.lines == ["┌─ Tags ───┐", "│a        1│", "│bb        │", "└──────────┘"])
         #expect(buffer[1, 2].style.reverse)
     }

@@ -158,10 +158,11 @@ extension Rig {
     }
 
     /// Waits until the proxy at `host` has begun a stall for a request whose path contains
-    /// `path`: its first bytes are out and nothing more will flow.
-    public func awaitStall(at host: String, path: String) async throws {
+    /// `path`: its first bytes are out and nothing more will flow. Only stalls logged after the
+    /// first `after` entries count (the log is shared by every test: take its length first).
+    public func awaitStall(at host: String, path: String, after: Int) async throws {
         try await awaitCondition("a stalled transfer of \(path) through \(host)") {
-            try await log(of: host).contains { $0["fault"]?.string == "stall" && $0["stalled"] == .bool(true)
+            try await log(of: host).dropFirst(after).contains { $0["fault"]?.string == "stall" && $0["stalled"] == .bool(true)
                 && $0["path"]?.string?.contains(path) == true }
         }
     }

@@ -39,9 +39,9 @@ public final class TmuxSession: @unchecked Sendable {
     }
 
     /// Sends keys as tmux names them (`Enter`, `Escape`, `C-c`) or literal text (`literal: true`).
+    /// Wait for what they do with `waitFor` or `waitUntil`.
     public func send(_ keys: String..., literal: Bool = false) async throws {
         try await tmux(["send-keys", "-t", "0"] + (literal ? ["-l"] : []) + keys)
-        try await Task.sleep(for: .milliseconds(60))
     }
 
     /// The screen as text.
@@ -50,14 +50,20 @@ public final class TmuxSession: @unchecked Sendable {
     /// Waits until the screen contains `text`; returns the screen, or throws with it after `seconds`.
     @discardableResult
     public func waitFor(_ text: String, seconds: Double = 10) async throws -> String {
+        try await waitUntil("\"\(text)\" on the screen", seconds: seconds) { $0.contains(text) }
+    }
+
+    /// Waits until the screen satisfies `condition`; returns it, or throws with it after `seconds`.
+    @discardableResult
+    public func waitUntil(_ what: String, seconds: Double = 10, _ condition: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(seconds)
         var last = ""
         while Date() < deadline {
             last = try await screen()
-            if last.contains(text) { return last }
-            try await Task.sleep(for: .milliseconds(50))
+            if condition(last) { return last }
+            try await Task.sleep(for: .milliseconds(20))
         }
-        throw RigError("\"\(text)\" did not appear on the screen:\n\(last)")
+        throw RigError("waited for \(what); the screen:\n\(last)")
     }
 
     public func resize(width: Int, height: Int) async throws {

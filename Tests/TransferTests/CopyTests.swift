@@ -154,9 +154,10 @@ import TransferModel
         let destination = try Reference(parsing: "\(rig.dest)/\(repository):1.0")
         let rules = #"[{"method":"GET","path":"/blobs/\#(layer.digest)","action":"stall","after":65536,"seconds":20,"times":1}]"#
         try await FaultProxies.shared.with(faulty, rules: rules) {
+            let logged = try await rig.log(of: faulty).count
             let copier = Copier(client: try client())
             let task = Task { try await copier.copy(from: source, to: destination) }
-            try await rig.awaitStall(at: faulty, path: layer.digest.description)
+            try await rig.awaitStall(at: faulty, path: layer.digest.description, after: logged)
             task.cancel()
             let outcome = await task.result
             guard case .failure(let error) = outcome, case RegistryError.cancelled = error else {

@@ -237,9 +237,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if repo == "pages/empty":
             body = b'{"name":"pages/empty","tags":[' + b'"",' * (20 << 20) + b'""]}'
             return self.send(200, body, [("Content-Type", "application/json")])
-        if repo in ("upload/cross",):
+        tags = sorted(tag for (name, tag) in self.server_state.scenarios.manifests if name == repo)
+        if not tags and repo != "scopes/mine":
             return self.error(404, "NAME_UNKNOWN")
-        self.send(200, compact({"name": repo, "tags": ["1"]}), [("Content-Type", "application/json")])
+        self.send(200, compact({"name": repo, "tags": tags or ["1"]}), [("Content-Type", "application/json")])
 
 
 def start(user, password, certificate, key):

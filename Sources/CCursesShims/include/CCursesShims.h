@@ -1,10 +1,11 @@
 #ifndef REGTUI_CCURSESSHIMS_H
 #define REGTUI_CCURSESSHIMS_H
-// One-line wrappers for ncurses macros and globals that Swift cannot import.
-// Every symbol here starts with `regtui_`.
+// One-line wrappers for ncurses macros and globals that Swift cannot import, and the terminal
+// restore on fatal signals. Every symbol here starts with `regtui_`.
 #define NCURSES_WIDECHAR 1
 #define _XOPEN_SOURCE_EXTENDED 1
 #include <ncursesw/curses.h>
+#include <stdio.h>
 
 WINDOW *regtui_stdscr(void);
 int regtui_lines(void);
@@ -13,12 +14,12 @@ attr_t regtui_attr_bold(void);
 attr_t regtui_attr_dim(void);
 attr_t regtui_attr_reverse(void);
 attr_t regtui_attr_underline(void);
-attr_t regtui_color_pair(int pair);
 int regtui_key_code_yes(void);
-mmask_t regtui_mouse_mask(void);
-int regtui_mouse_event(int *x, int *y, int *kind);  // kind: 0 press, 1 wheel up, 2 wheel down; returns 0 on success
-/// Restores the terminal (endwin) before the process dies of SIGTERM, SIGHUP, SIGSEGV, SIGBUS,
-/// SIGILL, SIGFPE or SIGABRT, then dies of that signal.
-void regtui_restore_terminal_on_fatal_signals(void);
+/// Opens a descriptor as a stdio stream (fdopen), for newterm.
+FILE *regtui_fdopen(int fd, const char *mode);
+/// Restores the terminal (mouse reporting off, endwin) before the process dies of SIGTERM,
+/// SIGHUP, SIGSEGV, SIGBUS, SIGILL, SIGFPE or SIGABRT, then dies of that signal. `fd` is where
+/// the terminal's output goes.
+void regtui_restore_terminal_on_fatal_signals(int fd);
 
 #endif

@@ -1,0 +1,79 @@
+import App
+import Foundation
+import Registry
+import Runtime
+import TerminalUI
+import TestSupport
+
+/// The terminal UI running headless through the real runtime, against real registries: keys go
+/// in, and each step waits until the program is idle (every key handled, every request
+/// answered, the frame drawn) before the screen is read. No sleeps.
+final class Session: Sendable {
+    let program: Program
+    let terminal: HeadlessTerminal
+    private let running: Task<Void, Never>
+
+    init(registries: [String], width: Int = 120, height: Int = 32, environment: [String: String] = [:]) async {
+        let home = NSTemporaryDirectory() + "regtui-headless-\(UUID().uuidString)"
+        let client = RegistryClient(options: ClientOptions(
+            trust: try! TrustPolicy(certsDirectories: []),
+            credentials: CredentialStore(environment: ["HOME": home].merging(environment) { $1 }),
+            initialBackoff: .milliseconds(20)))
+        terminal = HeadlessTerminal(width: width, height: height)
+        let program = Program(state: AppState(registries: registries, width: width, height: height), terminal: terminal,
+                              client: client, watchResize: false)
+        self.program = program
+        running = Task { await program.run() }
+        await program.idle()
+    }
+
+    /// Presses keys one at a time, each handled before the next, as a person types.
+    func press(_ keys: Key...) async { for key in keys { await press([key]) } }
+
+    func press(_ keys: [Key]) async {
+        for key in keys {
+            program.press([key], into: terminal)
+            await program.idle()
+        }
+    }
+
+    /// Presses a key while requests run (a copy): returns once it is handled and drawn, without
+    /// waiting for the work to end.
+    func pressDuringWork(_ key: Key) async {
+        program.press([key], into: terminal)
+        await program.handled()
+    }
+
+    /// Types text, a character a key.
+    func type(_ text: String) async { await press(text.map { Key.character($0) }) }
+
+    /// `/`, the text, Enter: filters the focused pane.
+    func filter(_ text: String) async {
+        await press(.character("/"))
+        await type(text)
+        await press(.enter)
+    }
+
+    var lines: [String] { program.screen?.lines ?? [] }
+    var screen: String { lines.joined(separator: "\n") }
+    var selection: Selection? { program.selection }
+
+    /// Whether a line of the screen contains `text`.
+    func shows(_ text: String) -> Bool { lines.contains { $0.contains(text) } }
+
+    /// The screen as one line, frames and runs of spaces removed: for messages that wrap.
+    var text: String {
+        lines.joined(separator: " ").replacingOccurrences(of: "│", with: " ")
+            .split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+    }
+
+    /// The Details box's last line: the keys that act on the selected item.
+    var hints: String { lines.last { $0.contains("mark") && !$0.hasPrefix("?") } ?? "" }
+
+    /// Quits (answering yes if asked) and waits for the program to end.
+    func quit() async {
+        await press(.character("q"))
+        if shows("Quit and cancel") { await press(.character("y")) }
+        await running.value
+    }
+}
