@@ -1,5 +1,9 @@
 # regtui: `make demo` to try it, `make test` to run every test.
 SWIFT ?= swift
+# make tells its children whether its output is a terminal (MAKE_TERMOUT, MAKE_TERMERR); SwiftPM
+# rebuilds everything when its environment changes, so a build in a terminal and one without
+# would each recompile the other's work.
+unexport MAKE_TERMOUT MAKE_TERMERR
 
 .PHONY: setup build demo test bench screenshots clean
 

@@ -26,18 +26,22 @@ enum Purpose: Sendable, Equatable, Hashable {
 struct Requests: Sendable {
     private var next: RequestID = 1
     private var open: [RequestID: Purpose] = [:]
+    /// The open request in each slot (transfers have none: they never replace each other).
+    private var bySlot: [Purpose: RequestID] = [:]
 
     /// Opens a request for `purpose`. Returns its id and the cancellation of the request it
-    /// replaces, if one with the same slot was open (transfers replace nothing).
+    /// replaces, if one with the same slot was open.
     mutating func issue(_ purpose: Purpose) -> (RequestID, [Effect]) {
         var effects: [Effect] = []
-        if purpose != .transfer, let old = open.first(where: { $0.value.slot == purpose.slot })?.key {
-            open[old] = nil
-            effects.append(.cancel(old))
-        }
         let id = next
         next += 1
         open[id] = purpose
+        if purpose != .transfer {
+            if let old = bySlot.updateValue(id, forKey: purpose.slot) {
+                open[old] = nil
+                effects.append(.cancel(old))
+            }
+        }
         return (id, effects)
     }
 
@@ -45,15 +49,9 @@ struct Requests: Sendable {
     func purpose(of id: RequestID) -> Purpose? { open[id] }
 
     /// Closes `id` and says what it was for; nil when it was not open.
-    mutating func close(_ id: RequestID) -> Purpose? { open.removeValue(forKey: id) }
-
-    /// Closes every open request matching `predicate` and returns their cancellations.
-    mutating func cancel(where predicate: (Purpose) -> Bool) -> [Effect] {
-        let ids = open.filter { predicate($0.value) }.keys.sorted()
-        for id in ids { open[id] = nil }
-        return ids.map { .cancel($0) }
+    mutating func close(_ id: RequestID) -> Purpose? {
+        guard let purpose = open.removeValue(forKey: id) else { return nil }
+        if bySlot[purpose.slot] == id { bySlot[purpose.slot] = nil }
+        return purpose
     }
-
-    /// Whether any request is open.
-    var isEmpty: Bool { open.isEmpty }
 }

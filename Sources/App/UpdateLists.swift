@@ -100,16 +100,16 @@ func moreToShow(_ pane: Pane, _ state: inout AppState) -> [Effect] {
         guard catalog.list.cursor.selected + Layout(state).listHeight(.repositories) * 2 >= catalog.list.count else { return [] }
         return loadCatalog(registry, next: next, &state)
     case .tags:
-        guard let repository = state.selectedRepository, var tags = state.tagList else { return [] }
+        guard let repository = state.selectedRepository, let tags = state.tagList else { return [] }
         let window = tags.list.cursor.offset..<min(tags.list.count, tags.list.cursor.offset + Layout(state).listHeight(.tags))
         var effects: [Effect] = []
         for row in window {
             let tag = tags.list[row]
-            guard tags.requested.insert(tag).inserted else { continue }
+            // In place: a copy of the set would cost the whole list's requests on every page.
+            guard state.tagLists[repository.name]?.value?.requested.insert(tag).inserted == true else { continue }
             let (id, _) = state.requests.issue(.digest(repository: repository.name, tag: tag))
             effects.append(.load(id, .digest(repository.with(tag: tag))))
         }
-        state.tagLists[repository.name]?.value = tags
         return effects
     default:
         return []

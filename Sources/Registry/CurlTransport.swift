@@ -53,7 +53,6 @@ public final class CurlTransport: Transport {
     /// `tlsForHost` receives `host:port` and tells how to verify that host.
     public init(connectTimeout: Int = 15, stallTimeout: Int = 30,
                 tlsForHost: @escaping @Sendable (String) -> TLSSettings = { _ in TLSSettings() }) {
-        _ = Self.globalInit
         self.connectTimeout = connectTimeout
         self.stallTimeout = stallTimeout
         self.tlsForHost = tlsForHost
@@ -64,6 +63,9 @@ public final class CurlTransport: Transport {
     }
 
     public func send(_ request: HTTPRequest, sink: SinkSelector?) async throws(TransportError) -> HTTPResponse {
+        // Once, before the first transfer (not when the client is made: the UI's first frame
+        // does not wait for OpenSSL to start).
+        _ = Self.globalInit
         let context = TransferContext(request: request, sinkSelector: sink)
         let handle = takeHandle()
         let outcome: Result<HTTPResponse, TransportError> = await withTaskCancellationHandler {

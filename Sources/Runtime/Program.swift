@@ -83,8 +83,10 @@ public final class Program: @unchecked Sendable {
             terminal.restore()
             finish()
         }
-        perform(App.start(&state))
+        // The first frame goes up before any work starts: it cannot wait for the network.
+        let effects = App.start(&state)
         draw()
+        perform(effects)
         var quitDeadline: ContinuousClock.Instant?
         while true {
             if state.quit {

@@ -34,7 +34,7 @@ def descriptor(media_type, data, **extra):
 
 
 class Layer:
-    """A tar layer holding one file, gzip-compressed deterministically."""
+    """A tar layer holding one file, gzip-compressed deterministically (level None: uncompressed)."""
 
     def __init__(self, name, content, level=9):
         buf = io.BytesIO()
@@ -46,7 +46,7 @@ class Layer:
             tar.addfile(info, io.BytesIO(content))
         self.tar = buf.getvalue()
         self.diff_id = sha256(self.tar)
-        self.blob = gzip.compress(self.tar, compresslevel=level, mtime=0)
+        self.blob = self.tar if level is None else gzip.compress(self.tar, compresslevel=level, mtime=0)
 
 
 def config_json(arch, layers, variant=None, created="2026-01-01T00:00:00Z", cmd=("/bin/sh",)):
@@ -151,8 +151,13 @@ def multiarch(reg, repo, tag, index_type=OCI_INDEX, manifest_type=OCI_MANIFEST, 
                          for c in children]}
 
 
-def seed(host, large_size=8 << 20, catalog_repos=40):
-    """Writes every fixture the tests and the demo use; returns their digests by name."""
+OCI_LAYER = "application/vnd.oci.image.layer.v1.tar"
+
+
+def seed(host, large_size=8 << 20, catalog_repos=40, big_size=0):
+    """Writes every fixture the tests and the demo use; returns their digests by name. With
+    `big_size`, also demo/big:1.0, one uncompressed layer of that many bytes: a copy of it runs
+    long enough to watch (the demo)."""
     reg = Registry(host)
     out = {}
     out["multiarch"] = multiarch(reg, "demo/multiarch", "1.0")
@@ -195,6 +200,11 @@ def seed(host, large_size=8 << 20, catalog_repos=40):
     large = Layer("data/large.bin", random.Random(1).randbytes(large_size), level=1)
     data, digest, config = image(reg, "demo/large", "amd64", [large], tag="1.0")
     out["large"] = {"ref": "demo/large:1.0", "digest": digest, "layerSize": len(large.blob)}
+
+    if big_size:
+        big = Layer("data/big.bin", bytes(range(256)) * (big_size // 256), level=None)
+        data, digest, config = image(reg, "demo/big", "amd64", [big], tag="1.0", layer_type=OCI_LAYER)
+        out["big"] = {"ref": "demo/big:1.0", "digest": digest, "layerSize": len(big.blob)}
 
     out["verdicts"] = verdicts(reg)
     if catalog_repos >= 40:

@@ -145,7 +145,8 @@ http:
         dest_storage = os.path.join(self.dir, "dest-storage")
         self.registry("dest", dest_storage)
         self.info["fixtures"] = fixtures.seed(source, large_size=large_size,
-                                              catalog_repos=40 if profile == "test" else 3)
+                                              catalog_repos=40 if profile == "test" else 3,
+                                              big_size=0 if profile == "test" else 512 << 20)
         if profile == "test":
             self.registry("basic", source_storage, auth=self.make_htpasswd())
             self.registry("token", source_storage, auth=self.make_token_server())
