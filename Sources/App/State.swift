@@ -99,7 +99,8 @@ public struct TreeView: Sendable {
 
 /// A full-screen view over the panes.
 public enum Overlay: Sendable {
-    case help
+    /// The keys, scrolled to `offset`.
+    case help(offset: Int)
     /// Raw JSON (or other text) of a node, scrollable and searchable.
     case text(TextView)
     case diff(DiffView)

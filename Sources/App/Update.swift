@@ -105,9 +105,23 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
     if let editing = state.editing { return editKey(key, editing, &state) }
     if state.transferFocused { return transferPaneKey(key, &state) }
     switch state.overlay {
-    case .help:
-        state.overlay = nil
-        if state.keymap.action(for: key, in: ["global"]) == Command.quit.rawValue { return perform(.quit, &state) }
+    case .help(let offset):
+        // Movement keys scroll the help; quit quits; any other key closes it.
+        let command = state.keymap.action(for: key, in: ["global"]).flatMap(Command.init(rawValue:))
+        let rows = helpLines(state, palette: Palette(color: state.color)).count, page = max(1, state.height - 4)
+        let last = max(0, rows - page)
+        switch command {
+        case .moveDown: state.overlay = .help(offset: min(offset + 1, last))
+        case .moveUp: state.overlay = .help(offset: max(0, offset - 1))
+        case .pageDown: state.overlay = .help(offset: min(offset + page, last))
+        case .pageUp: state.overlay = .help(offset: max(0, offset - page))
+        case .top: state.overlay = .help(offset: 0)
+        case .bottom: state.overlay = .help(offset: last)
+        case .quit:
+            state.overlay = nil
+            return perform(.quit, &state)
+        default: state.overlay = nil
+        }
         return []
     case .text, .diff:
         return overlayKey(key, &state)
@@ -162,7 +176,7 @@ func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
         state.transferFocused = true
         return []
     case .help:
-        state.overlay = .help
+        state.overlay = .help(offset: 0)
         return []
     case .quit:
         if state.copying {

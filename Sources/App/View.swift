@@ -13,7 +13,7 @@ public func view(_ state: AppState) -> Buffer {
     if !state.transfers.isEmpty { drawTransfers(state, layout, &buffer, palette) }
     drawStatus(state, layout, &buffer, palette)
     switch state.overlay {
-    case .help: drawHelp(state, &buffer, palette)
+    case .help(let offset): drawHelp(state, offset: offset, &buffer, palette)
     case .text(let text): drawText(text, state, layout, &buffer, palette)
     case .diff(let diff): drawDiff(diff, state, layout, &buffer, palette)
     case nil: break

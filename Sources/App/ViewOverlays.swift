@@ -4,7 +4,9 @@ import TerminalUI
 
 // The full-screen views: help, raw JSON (or text) with its search, and the diff.
 
-func drawHelp(_ state: AppState, _ buffer: inout Buffer, _ palette: Palette) {
+/// The help's lines: keymap warnings first, then each context's keys with what they do (and,
+/// for the keys of every view, why they would do nothing here).
+func helpLines(_ state: AppState, palette: Palette) -> [StyledLine] {
     var lines: [StyledLine] = []
     if !state.warnings.isEmpty {
         lines.append(StyledLine("keymap warnings (those lines were skipped)", style: palette.error))
@@ -33,10 +35,17 @@ func drawHelp(_ state: AppState, _ buffer: inout Buffer, _ palette: Palette) {
         }
     }
     lines.append(StyledLine("mouse: a click selects a row and focuses its pane; the wheel scrolls the pane or the view under it", style: .dim))
-    lines.append(StyledLine("any key closes this help", style: .dim))
+    return lines
+}
+
+func drawHelp(_ state: AppState, offset: Int, _ buffer: inout Buffer, _ palette: Palette) {
+    let lines = helpLines(state, palette: palette)
     let width = min(buffer.width - 2, max(60, lines.map(\.text.count).max() ?? 0) + 2)
-    let inside = buffer.centeredBox(width: width, height: lines.count + 2, title: "Help", color: state.color)
-    buffer.text(lines, in: inside)
+    let more = lines.count > buffer.height - 4
+    let title = more ? "Help \(min(offset + buffer.height - 4, lines.count))/\(lines.count) · j/k scroll, any other key closes"
+                     : "Help · any key closes"
+    let inside = buffer.centeredBox(width: width, height: lines.count + 2, title: title, color: state.color)
+    buffer.text(lines, in: inside, offset: offset)
 }
 
 func drawText(_ view: TextView, _ state: AppState, _ layout: Layout, _ buffer: inout Buffer, _ palette: Palette) {

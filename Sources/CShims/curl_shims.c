@@ -12,4 +12,3 @@ CURLcode regtui_curl_setopt_blob(CURL *h, CURLoption o, const void *d, size_t n)
 }
 CURLcode regtui_curl_setopt_progress(CURL *h, regtui_curl_progress_callback v) { return curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, v); }
 CURLcode regtui_curl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
-CURLcode regtui_curl_getinfo_string(CURL *h, CURLINFO i, char **v) { return curl_easy_getinfo(h, i, v); }

@@ -2,7 +2,7 @@ import Foundation
 import OCI
 
 /// Why two manifests' digests differ, from least to most substantial.
-public enum Verdict: String, Codable, Sendable, CaseIterable {
+public enum Verdict: String, Sendable, CaseIterable {
     /// Same bytes, same digest.
     case identical
     /// Same JSON value written differently: whitespace, key order, escaping.
@@ -32,7 +32,7 @@ public enum Verdict: String, Codable, Sendable, CaseIterable {
 }
 
 /// What one side of a comparison is.
-public struct SideSummary: Codable, Sendable, Equatable {
+public struct SideSummary: Sendable, Equatable {
     public var reference: String
     public var digest: Digest
     public var mediaType: String
@@ -84,7 +84,7 @@ public struct PartRow: Sendable, Equatable {
 }
 
 /// The comparison of a pair of children (indexes are compared platform by platform).
-public struct PairVerdict: Codable, Sendable, Equatable {
+public struct PairVerdict: Sendable, Equatable {
     public var platform: String
     public var a: Digest?
     public var b: Digest?

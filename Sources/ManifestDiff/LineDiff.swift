@@ -140,7 +140,7 @@ public enum LineDiff {
 
 /// One row of a side-by-side view.
 public struct DiffRow: Equatable, Sendable {
-    public enum Kind: String, Sendable, Codable { case equal, changed, removed, added }
+    public enum Kind: String, Sendable { case equal, changed, removed, added }
     public var kind: Kind
     /// Line index on the left (`a`), or nil for an added line.
     public var left: Int?

@@ -125,7 +125,7 @@ public struct ImageIndex: Hashable, Sendable, Codable {
 }
 
 /// The parsed view of a single-image manifest (OCI or Docker schema 2), or an artifact.
-public struct ImageManifest: Hashable, Sendable, Codable {
+public struct ImageManifest: Hashable, Sendable {
     public var schemaVersion: Int
     public var mediaType: MediaType?
     public var artifactType: String?

@@ -28,8 +28,6 @@ public final class RequestCounter: Sendable {
     func record(host: String) { counts.withLock { $0[host, default: 0] += 1 } }
     /// Requests sent to `host` (`name:port` as in the URL) so far.
     public func count(host: String) -> Int { counts.withLock { $0[host] ?? 0 } }
-    /// Requests sent to every host so far.
-    public var total: Int { counts.withLock { $0.values.reduce(0, +) } }
 }
 
 /// The libcurl transport: blocking transfers on their own threads, easy handles (and so their

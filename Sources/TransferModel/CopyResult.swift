@@ -1,7 +1,7 @@
 import OCI
 
 /// What one copy did.
-public struct CopyResult: Sendable, Codable {
+public struct CopyResult: Sendable, Encodable {
     public var source: String
     public var destination: String
     /// The digest the source reference resolved to.

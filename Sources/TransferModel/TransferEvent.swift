@@ -1,7 +1,7 @@
 import OCI
 
 /// What happened to one blob.
-public enum BlobOutcome: String, Sendable, Codable {
+public enum BlobOutcome: String, Sendable, Encodable {
     /// Streamed from the source and uploaded.
     case uploaded
     /// Linked from another repository of the same registry: no bytes moved.

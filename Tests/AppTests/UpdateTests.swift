@@ -244,4 +244,15 @@ import Testing
         let lines = view(state).lines
         for line in 1...3 { #expect(lines.contains { $0.contains("mine:\(line):") }) }
     }
+
+    @Test func aHelpTallerThanTheScreenScrolls() {
+        var state = Fixtures.browsing(width: 100, height: 20)
+        Fixtures.press(&state, .character("?"))
+        #expect(view(state).lines.contains { $0.contains("j/k scroll, any other key closes") })
+        #expect(!view(state).lines.contains { $0.contains("mouse: a click selects") })
+        Fixtures.press(&state, .character("G"))
+        #expect(view(state).lines.contains { $0.contains("mouse: a click selects") }, "the last line, scrolled to")
+        Fixtures.press(&state, .character("x"))
+        #expect(state.overlay == nil)
+    }
 }

@@ -79,4 +79,33 @@ import Testing
         #expect(result.stderr.split(separator: "\n").count == 1 && result.stderr.contains("needs a terminal"), "\(result.stderr)")
         #expect(!result.stderr.contains("\u{1b}"))
     }
+
+    /// On one CPU, with the registry's credential helper blocked, keys still work: the UI has a
+    /// thread of its own, and helpers run on theirs, not on the task pool the requests share.
+    @Test func onOneCPUTheUIAnswersKeysWhileACredentialHelperHangs() async throws {
+        let home = NSTemporaryDirectory() + "regtui-helper-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: home + "/docker", withIntermediateDirectories: true)
+        let release = home + "/release"
+        let helper = """
+        #!/bin/sh
+        i=0; while [ ! -e '\(release)' ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done
+        echo '{"Username":"\(rig.user)","Secret":"\(rig.password)"}'
+        """
+        try helper.write(toFile: home + "/docker-credential-gate", atomically: true, encoding: .utf8)
+        chmod(home + "/docker-credential-gate", 0o755)
+        let basic = rig.registries["basic"]!
+        try #"{"credHelpers":{"\#(basic)":"gate"}}"#.write(toFile: home + "/docker/config.json", atomically: true, encoding: .utf8)
+        let session = try await TmuxSession(["taskset", "-c", "0", Rig.repositoryRoot + "/.build/debug/regtui", basic],
+                                            environment: ["HOME": home, "DOCKER_CONFIG": home + "/docker", "TERM": "xterm-256color",
+                                                          "PATH": "\(home):/usr/bin:/bin"])
+        try await session.waitFor("loading…")
+        try await session.send("?")
+        try await session.waitFor("Keys (from the active keymap")
+        #expect(!FileManager.default.fileExists(atPath: release), "the helper is still blocked")
+        try await session.send("Escape")
+        FileManager.default.createFile(atPath: release, contents: Data())
+        try await session.waitFor("demo/multiarch")
+        try await session.send("q")
+        #expect(try await endedCleanly(session))
+    }
 }

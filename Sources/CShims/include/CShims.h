@@ -16,6 +16,5 @@ CURLcode regtui_curl_setopt_blob(CURL *handle, CURLoption option, const void *da
 typedef int (*regtui_curl_progress_callback)(void *context, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
 CURLcode regtui_curl_setopt_progress(CURL *handle, regtui_curl_progress_callback value);
 CURLcode regtui_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
-CURLcode regtui_curl_getinfo_string(CURL *handle, CURLINFO info, char **value);
 
 #endif
