@@ -35,6 +35,8 @@ public final class Program: @unchecked Sendable {
         var screen: Buffer?
         var selection: Selection?
         var finished = false
+        /// Set by `stop`: the loop ends at once, whatever runs.
+        var stopping = false
     }
 
     /// How long quitting waits for cancelled copies to close their uploads.
@@ -89,6 +91,10 @@ public final class Program: @unchecked Sendable {
         perform(effects)
         var quitDeadline: ContinuousClock.Instant?
         while true {
+            if signal.withLock({ $0.stopping }) {
+                runner.cancelAll()
+                return
+            }
             if state.quit {
                 if !runner.copying { return }
                 quitDeadline = quitDeadline ?? .now + Self.quitGrace
@@ -217,6 +223,13 @@ public final class Program: @unchecked Sendable {
             $0.caughtUp = false
         }
         terminal.feed(keys)
+    }
+
+    /// Ends the program at once (cancelling what runs), as when its owner goes away; the
+    /// terminal is restored. For a person's quit, see the quit command.
+    public func stop() {
+        signal.withLock { $0.stopping = true }
+        mailbox.wake()
     }
 
     /// Asks the program to follow a new window size (what SIGWINCH does for a real terminal).

@@ -27,6 +27,10 @@ final class Session: Sendable {
         await program.idle()
     }
 
+    /// A session always ends its program, even when a test stops before quitting: a program
+    /// left running would keep the test process alive.
+    deinit { program.stop() }
+
     /// Presses keys one at a time, each handled before the next, as a person types.
     func press(_ keys: Key...) async { for key in keys { await press([key]) } }
 
