@@ -16,6 +16,7 @@ let package = Package(
         // No pkgConfig: ncursesw's flags include -D_XOPEN_SOURCE, which SwiftPM refuses; the
         // module map links ncursesw and tinfo itself.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         // One-line C wrappers for variadic and macro APIs.
         .target(name: "CShims", dependencies: ["CCurl"]),
         .target(name: "CCursesShims", dependencies: ["CNcursesw"]),
@@ -23,22 +24,23 @@ let package = Package(
         .target(name: "OCI", dependencies: ["CCrypto"]),
         .target(name: "Registry", dependencies: ["OCI", "CCurl", "CShims"]),
         .target(name: "TransferModel", dependencies: ["OCI"]),
-        .target(name: "Transfer", dependencies: ["OCI", "Registry", "TransferModel"]),
+        .target(name: "Stores", dependencies: ["OCI", "Registry", "CArchive"]),
+        .target(name: "Transfer", dependencies: ["OCI", "Registry", "Stores", "TransferModel"]),
         .target(name: "ManifestDiff", dependencies: ["OCI"]),
         .target(name: "TerminalUI", dependencies: ["OCI"]),
         .target(name: "CursesBackend", dependencies: ["TerminalUI", "CNcursesw", "CCursesShims"]),
         .target(name: "App", dependencies: ["OCI", "ManifestDiff", "TransferModel", "TerminalUI"]),
-        .target(name: "Runtime", dependencies: ["App", "TerminalUI", "OCI", "Registry", "Transfer", "TransferModel", "ManifestDiff"]),
+        .target(name: "Runtime", dependencies: ["App", "TerminalUI", "OCI", "Registry", "Stores", "Transfer", "TransferModel", "ManifestDiff"]),
         .executableTarget(name: "regtui",
-                          dependencies: ["OCI", "Registry", "Transfer", "TransferModel", "ManifestDiff", "TerminalUI", "CursesBackend", "App",
-                                         "Runtime"]),
+                          dependencies: ["OCI", "Registry", "Stores", "Transfer", "TransferModel", "ManifestDiff", "TerminalUI",
+                                         "CursesBackend", "App", "Runtime"]),
 
         // bench/tui: key-to-redraw of the UI on a large registry.
         .executableTarget(name: "BenchUI", dependencies: ["App", "TerminalUI", "OCI", "Runtime", "Registry"]),
         .target(name: "TestSupport", dependencies: ["OCI", "Registry"], path: "Tests/TestSupport"),
         .testTarget(name: "OCITests", dependencies: ["OCI"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "OCI", "TestSupport"]),
-        .testTarget(name: "TransferTests", dependencies: ["Transfer", "TransferModel", "Registry", "OCI", "TestSupport"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Stores", "OCI", "TestSupport"]),
+        .testTarget(name: "TransferTests", dependencies: ["Transfer", "TransferModel", "Stores", "Registry", "OCI", "TestSupport"]),
         .testTarget(name: "ManifestDiffTests", dependencies: ["ManifestDiff", "OCI"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "AppTests", dependencies: ["App", "TerminalUI", "OCI", "ManifestDiff", "TransferModel"],

@@ -41,7 +41,7 @@ public enum Answer: Sendable {
 public enum Effect: Sendable, Equatable {
     case load(RequestID, Load)
     /// Copies `source` (pinned to the digest the person approved) to `destination`.
-    case copy(RequestID, source: Reference, destination: Reference)
+    case copy(RequestID, source: ImageRef, destination: ImageRef)
     /// Stops request `RequestID`: its answer is no longer wanted, and a copy ends with no tag written.
     case cancel(RequestID)
     /// Put text on the clipboard (OSC 52).
@@ -50,13 +50,14 @@ public enum Effect: Sendable, Equatable {
 
 /// What to fetch.
 public enum Load: Sendable, Equatable {
+    /// A page of the repositories of `registry` (a host, or `oci:/path`, whose one repository is itself).
     case catalog(registry: String, next: String?)
-    case tags(Reference)
-    case digest(Reference)
-    case tree(Reference)
-    case diff(Reference, Reference)
+    case tags(ImageRef)
+    case digest(ImageRef)
+    case tree(ImageRef)
+    case diff(ImageRef, ImageRef)
     /// The source's digest and the destination tag's, before a copy.
-    case destination(source: Reference, destination: Reference)
+    case destination(source: ImageRef, destination: ImageRef)
     /// Whether a repository exists (the person typed it).
-    case repository(Reference)
+    case repository(ImageRef)
 }

@@ -150,13 +150,13 @@ public struct Completion: Sendable, Equatable {
 
 /// The copy prompt: typing the destination, then checking it, then perhaps confirming.
 public struct CopyPrompt: Sendable {
-    public var source: Reference
+    public var source: ImageRef
     public var text: String
     public var completion = Completion()
     /// Why the typed destination cannot be used.
     public var error: String?
     /// The destination being checked, and the request doing it.
-    public var destination: Reference?
+    public var destination: ImageRef?
     public var checking: RequestID?
     /// Set when the destination tag points elsewhere: the digest there, and the source's.
     public var confirmMove: (current: Digest, source: Digest)?
@@ -165,8 +165,8 @@ public struct CopyPrompt: Sendable {
 /// A copy under way or done.
 public struct TransferState: Sendable {
     public var id: RequestID
-    public var source: Reference
-    public var destination: Reference
+    public var source: ImageRef
+    public var destination: ImageRef
     public var progress = TransferProgress()
     public var outcome: Outcome = .running
 
@@ -177,7 +177,7 @@ public struct TransferState: Sendable {
 
 /// An item marked for diff.
 public struct Mark: Sendable, Equatable {
-    public var reference: Reference
+    public var reference: ImageRef
     public var label: String
 }
 
@@ -240,14 +240,14 @@ public struct AppState: Sendable {
     /// The selected registry's catalog, when loaded.
     var catalog: Catalog? { selectedRegistry.flatMap { catalogs[$0]?.value } }
 
-    public var selectedRepository: Reference? {
+    public var selectedRepository: ImageRef? {
         guard let registry = selectedRegistry, let name = catalog?.list.selected else { return nil }
-        return try? Reference(parsingRepository: "\(registry)/\(name)")
+        return try? ImageRef.repository(name, in: registry)
     }
 
     var tagList: TagList? { selectedRepository.flatMap { tagLists[$0.name]?.value } }
 
-    public var selectedTag: Reference? {
+    public var selectedTag: ImageRef? {
         guard let repository = selectedRepository, let tag = tagList?.list.selected else { return nil }
         return repository.with(tag: tag)
     }

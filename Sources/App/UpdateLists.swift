@@ -185,7 +185,7 @@ func refresh(_ state: inout AppState) -> [Effect] {
 }
 
 /// Loads a repository's tags again, keeping the old list on screen until the answer comes.
-func reloadTags(_ repository: Reference, _ state: inout AppState) -> [Effect] {
+func reloadTags(_ repository: ImageRef, _ state: inout AppState) -> [Effect] {
     let (id, effects) = state.requests.issue(.tags(repository: repository.name))
     var loading = state.tagLists[repository.name] ?? Loadable()
     loading.pending = id
@@ -196,18 +196,24 @@ func reloadTags(_ repository: Reference, _ state: inout AppState) -> [Effect] {
 
 // MARK: Items
 
+/// How a tag is named in messages: `repo:tag`, or `/path:tag` in a layout.
+private func label(_ tag: ImageRef) -> String {
+    "\(tag.kind == .registry ? tag.repository : tag.location):\(tag.tag ?? "")"
+}
+
 /// The tag, or manifest node, under the cursor, as a reference and a label.
-func currentItem(_ state: AppState) -> (Reference, String)? {
+func currentItem(_ state: AppState) -> (ImageRef, String)? {
     switch state.focus {
     case .tags:
         guard let tag = state.selectedTag else { return nil }
-        return (tag, "\(tag.repository):\(tag.tag ?? "")")
+        return (tag, label(tag))
     case .tree:
         guard let tag = state.selectedTag, let row = state.selectedTreeRow, row.kind == .index || row.kind == .manifest else {
             return nil
         }
-        if row.path.isEmpty { return (tag, "\(tag.repository):\(tag.tag ?? "")") }
-        return (tag.with(tag: nil, digest: row.descriptor.digest), "\(tag.repository)@\(row.descriptor.digest.short) (\(row.label))")
+        if row.path.isEmpty { return (tag, label(tag)) }
+        let repository = tag.kind == .registry ? tag.repository : tag.location
+        return (tag.with(tag: nil, digest: row.descriptor.digest), "\(repository)@\(row.descriptor.digest.short) (\(row.label))")
     default:
         return nil
     }

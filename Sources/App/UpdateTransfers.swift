@@ -12,12 +12,14 @@ func promptCopy(_ state: inout AppState) -> [Effect] {
 }
 
 /// The same repository path and tag on the next registry in the list.
-func defaultDestination(for source: Reference, _ state: AppState) -> String {
+func defaultDestination(for source: ImageRef, _ state: AppState) -> String {
     let registries = state.registries.items
-    let index = registries.firstIndex(of: source.registry) ?? -1
-    let target = registries.isEmpty ? source.registry : registries[(index + 1) % registries.count]
+    let index = registries.firstIndex(of: source.storeName) ?? -1
+    let target = registries.isEmpty ? source.storeName : registries[(index + 1) % registries.count]
     let suffix = source.tag.map { ":\($0)" } ?? source.digest.map { "@\($0)" } ?? ""
-    return "\(target)/\(source.repository)\(suffix)"
+    guard !target.hasPrefix("oci:") && !target.hasPrefix("oci-archive:") && !target.hasPrefix("docker-archive:") else { return target + suffix }
+    let repository = source.kind == .registry ? source.repository : "copied"
+    return "\(target)/\(repository)\(suffix)"
 }
 
 func copyPromptKey(_ key: Key, _ prompt: CopyPrompt, _ state: inout AppState) -> [Effect] {
@@ -47,8 +49,8 @@ func copyPromptKey(_ key: Key, _ prompt: CopyPrompt, _ state: inout AppState) ->
         state.prompt = nil
         return []
     case .enter:
-        let destination: Reference
-        do { destination = try Reference.copyDestination(prompt.text.trimmingCharacters(in: .whitespaces), for: prompt.source) } catch {
+        let destination: ImageRef
+        do { destination = try ImageRef.copyDestination(prompt.text.trimmingCharacters(in: .whitespaces), for: prompt.source) } catch {
             prompt.error = error.description
             state.prompt = .copy(prompt)
             return []
@@ -93,7 +95,7 @@ func destinationChecked(_ id: RequestID, source: Digest, current: Digest?, _ sta
     return []
 }
 
-private func startCopy(_ source: Reference, approved: Digest, to destination: Reference, _ state: inout AppState) -> [Effect] {
+private func startCopy(_ source: ImageRef, approved: Digest, to destination: ImageRef, _ state: inout AppState) -> [Effect] {
     let (id, _) = state.requests.issue(.transfer)
     state.transfers.append(TransferState(id: id, source: source, destination: destination))
     state.status = Status(text: "copying \(source) to \(destination)… (\(keyName(.cancelTransfer, state)) cancels)", isError: false)
@@ -112,11 +114,10 @@ func transferFinished(_ id: RequestID, _ result: CopyResult, _ state: inout AppS
 }
 
 /// After a copy: the destination's catalog, tag list and tree are loaded again where they are shown.
-private func refreshDestination(_ destination: Reference, _ state: inout AppState) -> [Effect] {
+private func refreshDestination(_ destination: ImageRef, _ state: inout AppState) -> [Effect] {
     var effects: [Effect] = []
-    if state.catalogs[destination.registry] != nil { effects += loadCatalog(destination.registry, next: nil, &state) }
-    if state.tagLists[destination.name] != nil,
-       let repository = try? Reference(parsingRepository: destination.name) { effects += reloadTags(repository, &state) }
+    if state.catalogs[destination.storeName] != nil { effects += loadCatalog(destination.storeName, next: nil, &state) }
+    if state.tagLists[destination.name] != nil { effects += reloadTags(destination.repositoryRef, &state) }
     if let tag = destination.tag { state.trees[destination.with(tag: tag).description] = nil }
     return effects + (state.selectedTag?.name == destination.name ? selectionChanged(.tags, &state) : [])
 }

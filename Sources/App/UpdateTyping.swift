@@ -112,7 +112,7 @@ func promptKey(_ key: Key, _ state: inout AppState) -> [Effect] {
             return checking.map { [.cancel($0)] } ?? []
         case .enter:
             guard checking == nil, !text.isEmpty else { return [] }
-            guard let repository = try? Reference(parsingRepository: "\(registry)/\(text)") else {
+            guard let repository = try? ImageRef.repository(text, in: registry) else {
                 state.status = Status(text: "\"\(text)\" is not a repository name: lower-case letters, digits and . _ - separated by /", isError: true)
                 return []
             }

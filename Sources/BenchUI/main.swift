@@ -44,7 +44,7 @@ func measure(_ label: String, _ keys: [Key], _ state: inout AppState, between: (
 }
 
 let registry = "registry.example:5000"
-let repository = try! Reference(parsingRepository: "\(registry)/team-000/app-00000")
+let repository = try! ImageRef(parsingRepository: "\(registry)/team-000/app-00000")
 var state = AppState(registries: [registry, "other.example:5000"], width: 160, height: 48)
 let loadStart = ContinuousClock.now
 var effects = start(&state)

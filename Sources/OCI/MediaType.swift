@@ -27,6 +27,8 @@ public struct MediaType: Hashable, Sendable, Codable, CustomStringConvertible, E
     public static let dockerSchema1Signed: MediaType = "application/vnd.docker.distribution.manifest.v1+prettyjws"
     public static let dockerConfig: MediaType = "application/vnd.docker.container.image.v1+json"
     public static let dockerLayerGzip: MediaType = "application/vnd.docker.image.rootfs.diff.tar.gzip"
+    /// An uncompressed layer tar, as container engines save them (`docker save`).
+    public static let dockerLayer: MediaType = "application/vnd.docker.image.rootfs.diff.tar"
     public static let dockerForeignLayerGzip: MediaType = "application/vnd.docker.image.rootfs.foreign.diff.tar.gzip"
 
     /// Every manifest type regtui asks registries for, most preferred first.
@@ -69,6 +71,7 @@ public struct MediaType: Hashable, Sendable, Codable, CustomStringConvertible, E
         dockerSchema1Signed.rawValue: "Docker schema 1",
         dockerConfig.rawValue: "Docker config",
         dockerLayerGzip.rawValue: "Docker layer (gzip)",
+        dockerLayer.rawValue: "Docker layer (tar)",
         dockerForeignLayerGzip.rawValue: "Docker foreign layer",
     ]
 }

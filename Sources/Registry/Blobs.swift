@@ -62,7 +62,9 @@ extension RegistryClient {
     }
 
     /// Opens an upload in `repository`; with `mountFrom`, asks the registry to link the blob from
-    /// that repository of the same registry instead.
+    /// that repository of the same registry instead. The `POST` is never cut short: a cancelled
+    /// one could open a session whose `Location` never arrives. A session opened for a caller
+    /// cancelled meanwhile is deleted at once.
     public func startUpload(_ repository: Reference, mount digest: Digest? = nil,
                             from source: Reference? = nil) async throws(RegistryError) -> MountResult {
         var path = "/v2/\(repository.repository)/blobs/uploads/"
@@ -72,10 +74,27 @@ extension RegistryClient {
             scopes.append(Self.pullScope(source))
         }
         let what = "upload to \(repository.name)"
-        let response = try await send(repository.registry, "POST", path, scopes: scopes, what: what)
-        if response.status == 201 && digest != nil { return .mounted }
-        guard response.status == 202 else { throw failure(response, registry: repository.registry, what: what) }
-        return .upload(try await session(from: response, in: repository, what: what))
+        let opening = Task { [scopes] () async throws -> MountResult in
+            let response = try await self.send(repository.registry, "POST", path, scopes: scopes, what: what)
+            if response.status == 201 && digest != nil { return .mounted }
+            guard response.status == 202 else { throw self.failure(response, registry: repository.registry, what: what) }
+            return .upload(try await self.session(from: response, in: repository, what: what))
+        }
+        let result: MountResult
+        do { result = try await opening.value } catch { throw RegistryError(bridging: error) }
+        if Task.isCancelled {
+            if case .upload(let session) = result { await cancelUpload(repository, session: session) }
+            throw .cancelled
+        }
+        return result
+    }
+
+    /// Opens an upload session in `repository` (no mount asked).
+    public func openUpload(_ repository: Reference) async throws(RegistryError) -> UploadSession {
+        guard case .upload(let session) = try await startUpload(repository) else {
+            throw .badResponse(what: "upload to \(repository.name)", reason: "the registry mounted a blob it was not asked to mount")
+        }
+        return session
     }
 
     /// The upload session a response names in its `Location`. One at another origin is refused
@@ -98,16 +117,11 @@ extension RegistryClient {
         return UploadSession(location: location, minimumChunk: minimum)
     }
 
-    /// Uploads a whole blob in one request (`POST ?digest=` with the bytes). A registry that
-    /// does not take monolithic POSTs opens a session instead, and the bytes follow in a `PUT`.
+    /// Uploads a whole blob: a session is opened, and the bytes go in one `PUT`. (A `POST
+    /// ?digest=` with the bytes is optional in the spec and distribution ignores it, which would
+    /// send them twice.)
     public func uploadMonolithic(_ repository: Reference, digest: Digest, bytes: Data) async throws(RegistryError) {
-        let what = "upload of blob \(digest) to \(repository.name)"
-        let response = try await send(repository.registry, "POST", "/v2/\(repository.repository)/blobs/uploads/?digest=\(digest)",
-                                      headers: ["Content-Type": "application/octet-stream"], body: .bytes(bytes),
-                                      scopes: [Self.pushScope(repository)], what: what)
-        if response.status == 201 { return }
-        guard response.status == 202 else { throw failure(response, registry: repository.registry, what: what) }
-        let session = try await session(from: response, in: repository, what: what)
+        let session = try await openUpload(repository)
         do {
             try await finishUpload(repository, session: session, digest: digest, body: .bytes(bytes))
         } catch {

@@ -17,6 +17,11 @@ public struct NameList: Sendable, Equatable {
     public var names: [String] = []
     /// Names left out because they are not valid repository or tag names.
     public var skipped = 0
+
+    public init(names: [String] = [], skipped: Int = 0) {
+        self.names = names
+        self.skipped = skipped
+    }
 }
 
 extension RegistryClient {

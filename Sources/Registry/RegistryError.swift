@@ -40,6 +40,10 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
     case insecureRealm(registry: String, realm: String)
     /// A list, a count or a size from the registry is past what regtui accepts.
     case tooLarge(what: String, reason: String)
+    /// A layout or archive on disk could not be read or written.
+    case file(what: String, reason: String)
+    /// Nothing was written: the store takes no writes, or `--no-clobber` keeps a tag.
+    case refused(what: String, reason: String)
     /// Following redirects went wrong.
     case redirect(what: String, reason: String)
     /// The transfer broke off.
@@ -91,6 +95,10 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
             "refusing to send the credentials for \(registry) to its token server \(realm) over plain HTTP, where anyone on the network could read them; use a registry whose token server speaks HTTPS, or pass --insecure on a network you trust"
         case .tooLarge(let what, let reason):
             "\(what): \(reason)"
+        case .file(let what, let reason):
+            "\(what): \(reason)"
+        case .refused(let what, let reason):
+            "\(what) was not written: \(reason)"
         case .redirect(let what, let reason):
             "redirect while fetching \(what): \(reason)"
         case .transport(let what, let cause):

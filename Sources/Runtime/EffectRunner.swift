@@ -3,6 +3,7 @@ import Foundation
 import ManifestDiff
 import OCI
 import Registry
+import Stores
 import Synchronization
 import Transfer
 import TransferModel
@@ -37,8 +38,13 @@ final class EffectRunner: Sendable {
         switch effect {
         case .load(let id, let load):
             start(id) { [client, digestSlots] () throws(RegistryError) -> Answer in
+                @Sendable func store(_ reference: ImageRef) -> any ImageStore { Stores.open(reference, client: client) }
                 switch load {
                 case .catalog(let registry, let next):
+                    // A layout or archive holds one repository: itself.
+                    if let file = try? ImageRef(parsingRepository: registry), file.kind.isFile {
+                        return .catalog(names: [file.location], next: nil)
+                    }
                     do throws(RegistryError) {
                         let page = try await client.catalogPage(registry, next: next)
                         return .catalog(names: page.items, next: page.next)
@@ -47,18 +53,22 @@ final class EffectRunner: Sendable {
                         throw error
                     }
                 case .tags(let repository):
-                    return .tags(try await client.tags(repository).names)
+                    return .tags(try await store(repository).tags().names)
                 case .digest(let reference):
                     do {
-                        return .digest(try await digestSlots.run { try await client.resolveDigest(reference) })
+                        return .digest(try await digestSlots.run { () throws(RegistryError) -> Digest in
+                            let described = try await store(reference).describe(reference.manifestID)
+                            if let digest = described?.digest { return digest }
+                            return try await store(reference).manifest(reference.manifestID).digest
+                        })
                     } catch {
                         throw RegistryError(bridging: error)
                     }
                 case .tree(let reference):
-                    return .tree(try await client.tree(reference))
+                    return .tree(try await store(reference).tree(reference.manifestID, displayName: reference.description))
                 case .diff(let a, let b):
-                    async let left = client.tree(a)
-                    async let right = client.tree(b)
+                    async let left = store(a).tree(a.manifestID, displayName: a.description)
+                    async let right = store(b).tree(b.manifestID, displayName: b.description)
                     do {
                         let comparison = ManifestComparison(try await left, try await right)
                         return .diff(comparison, comparison.json())
@@ -66,17 +76,33 @@ final class EffectRunner: Sendable {
                         throw RegistryError(bridging: error)
                     }
                 case .destination(let source, let destination):
-                    let digest = try await client.resolveDigest(source)
-                    return .destination(source: digest, current: try await client.manifestDescriptor(destination)?.digest)
+                    guard let digest = try await store(source).describe(source.manifestID)?.digest else {
+                        throw .notFound(what: "manifest \(source)", details: [])
+                    }
+                    var current: Digest?
+                    if let tag = destination.tag {
+                        do throws(RegistryError) { current = try await store(destination).describe(.tag(tag))?.digest } catch {
+                            guard case .notFound = error else { throw error }
+                        }
+                    }
+                    return .destination(source: digest, current: current)
                 case .repository(let repository):
-                    return .repository(exists: try await client.repositoryExists(repository))
+                    if let registry = repository.registryReference { return .repository(exists: try await client.repositoryExists(registry)) }
+                    do throws(RegistryError) { _ = try await store(repository).tags() } catch {
+                        if case .notFound = error { return .repository(exists: false) }
+                        throw error
+                    }
+                    return .repository(exists: true)
                 }
             }
         case .copy(let id, let source, let destination):
             let post = self.post
-            let copier = Copier(client: client) { post(.transfer(id, $0)) }
+            let copier = Copier { post(.transfer(id, $0)) }
+            let from = Stores.open(source, client: client), to = Stores.open(destination, client: client)
             running.withLock { _ = $0.copies.insert(id) }
-            start(id) { () throws(RegistryError) -> Answer in .copied(try await copier.copy(from: source, to: destination)) }
+            start(id) { () throws(RegistryError) -> Answer in
+                .copied(try await copier.copy(from: from, source.manifestID, to: to, tag: destination.tag))
+            }
         case .cancel(let id):
             running.withLock { $0.tasks[id] }?.cancel()
         case .setClipboard:

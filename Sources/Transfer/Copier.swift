@@ -1,8 +1,9 @@
 import Foundation
 import OCI
 import Registry
-import TransferModel
+import Stores
 import Synchronization
+import TransferModel
 
 /// How a copy behaves.
 public struct CopyOptions: Sendable {
@@ -10,6 +11,8 @@ public struct CopyOptions: Sendable {
     public var platforms: [Platform]
     /// Also copy the artifacts that refer to the image (signatures, SBOMs, attestations).
     public var referrers: Bool
+    /// Refuse to move a destination tag that points at another digest.
+    public var noClobber: Bool
     /// Blobs moved at once.
     public var jobs: Int
     /// Attempts per blob for transient failures (dropped connections, stale upload sessions).
@@ -18,134 +21,185 @@ public struct CopyOptions: Sendable {
     /// The default number of parallel blob transfers, chosen by measurement (see bench/copy).
     public static let defaultJobs = 8
 
-    public init(platforms: [Platform] = [], referrers: Bool = false, jobs: Int = CopyOptions.defaultJobs, attempts: Int = 3) {
+    public init(platforms: [Platform] = [], referrers: Bool = false, noClobber: Bool = false, jobs: Int = CopyOptions.defaultJobs,
+                attempts: Int = 3) {
         self.platforms = platforms
         self.referrers = referrers
+        self.noClobber = noClobber
         self.jobs = max(1, jobs)
         self.attempts = max(1, attempts)
     }
 }
 
-/// Copies images between repositories and registries, byte for byte, so every digest is kept.
+/// Copies images between stores (registries, OCI layouts, OCI archives), byte for byte, so
+/// every digest is kept.
 ///
-/// Order: blobs, then child manifests by digest, then the top manifest by digest, then referrers
-/// (with the destination's fallback tag index), and only then the tag — the commit point — so a
-/// failure at any point leaves every destination tag as it was. Every blob is hashed on the way
-/// and a mismatch aborts its upload. Blobs already at the destination are skipped, blobs in
-/// another repository of the same registry are mounted, and a blob shared by several manifests
-/// (or several copies run by one `Copier`) moves once.
+/// Order: blobs, then child manifests by digest, then the top manifest, then referrers (with a
+/// registry's fallback tag index), and only then the tag — the commit point — and, for an
+/// archive, the rename that makes it all visible. A failure at any point leaves every
+/// destination tag as it was. Every blob is hashed on the way and a mismatch aborts its write.
+/// Blobs already at the destination are skipped, blobs in another repository of the same
+/// registry are mounted, and a blob shared by several manifests (or several copies run by one
+/// `Copier`) moves once.
 public final class Copier: Sendable {
-    public let client: RegistryClient
     public let options: CopyOptions
     let observer: TransferObserver
     let blobs = Ledger<BlobOutcome>()
     let manifests = Ledger<Void>()
-    let limiter: Limiter
 
-    public init(client: RegistryClient, options: CopyOptions = CopyOptions(), observer: @escaping TransferObserver = { _ in }) {
-        self.client = client
+    public init(options: CopyOptions = CopyOptions(), observer: @escaping TransferObserver = { _ in }) {
         self.options = options
         self.observer = observer
-        self.limiter = Limiter(limit: options.jobs)
     }
 
-    /// Copies what `source` names to `destination`. A destination without tag or digest takes
-    /// the source's tag; one with a digest only is written by digest, untagged.
-    public func copy(from source: Reference, to destination: Reference) async throws(RegistryError) -> CopyResult {
-        let top = try await client.manifest(source)
-        let (result, root) = try await copyContent(top, from: source, to: destination)
-        if let tag = destination.tag { try await self.tag(root, tag, at: destination) }
-        return result
+    /// Copies the manifest `sourceID` names in `source` (with everything below it) to
+    /// `destination`, under `tag` (or by digest alone when it is nil).
+    public func copy(from source: any ImageStore, _ sourceID: ManifestID, to destination: any ImageStore,
+                     tag: String?) async throws(RegistryError) -> CopyResult {
+        try await committing(destination) { () throws(RegistryError) in
+            let top = try await source.manifest(sourceID)
+            var (result, root, inPlace) = try await copyContent(top, from: source, id: sourceID, to: destination, tag: tag)
+            try await self.tag(root, tag, at: destination, inPlace: inPlace, result: &result)
+            return result
+        }
     }
 
-    /// Copies `top` (fetched from `source`) and everything below it, and its referrers when asked,
-    /// to `destination` by digest. Writes no tag.
-    /// Returns what it did and the manifest the tag is to point at.
-    private func copyContent(_ top: Manifest, from source: Reference,
-                             to destination: Reference) async throws(RegistryError) -> (CopyResult, Manifest) {
-        let root = try await selectPlatforms(top, source: source)
-        var result = CopyResult(source: source, destination: destination, sourceDigest: top.digest, digest: root.digest)
+    /// Copies every tag of `source` into `destination`. Tags are resolved first; each distinct
+    /// manifest is copied once; only when all content is in are the tags written.
+    public func copyAllTags(from source: any ImageStore, to destination: any ImageStore) async throws(RegistryError) -> [CopyResult] {
+        try await committing(destination) { () throws(RegistryError) in
+            let tags = try await source.tags().names
+            let resolved = try await concurrentMap(tags, limit: options.jobs) { (tag) throws(RegistryError) in
+                (tag, try await source.manifest(.tag(tag)))
+            }
+            let groups = Dictionary(grouping: resolved, by: { $0.1.digest }).values.map { $0.sorted { $0.0 < $1.0 } }
+            let copied = try await concurrentMap(groups, limit: options.jobs) { (members) throws(RegistryError) in
+                let (firstTag, manifest) = members[0]
+                return try await self.copyContent(manifest, from: source, id: .tag(firstTag), to: destination, tag: firstTag)
+            }
+            var results: [CopyResult] = []
+            for (members, (first, root, firstInPlace)) in zip(groups, copied) {
+                for (position, (tag, _)) in members.enumerated() {
+                    var result = first, inPlace = firstInPlace
+                    if position > 0 {
+                        result = CopyResult(source: source.location.with(tag: tag), destination: destination.location.with(tag: tag),
+                                            sourceDigest: first.sourceDigest, digest: first.digest)
+                        result.alreadyPresent = true
+                        inPlace = try await self.checkTag(tag, at: destination, for: root.digest, result: &result)
+                    }
+                    try await self.tag(root, tag, at: destination, inPlace: inPlace, result: &result)
+                    results.append(result)
+                }
+            }
+            return results.sorted { $0.source < $1.source }
+        }
+    }
+
+    /// Runs a copy into `destination`, then makes it visible there (`commit`), or drops what it
+    /// wrote when it fails.
+    private func committing<T>(_ destination: any ImageStore, _ work: () async throws(RegistryError) -> T) async throws(RegistryError) -> T {
+        guard destination.isWritable else { throw .refused(what: destination.location.name, reason: "regtui does not write into a container engine's archive; copy to a registry, an oci: layout or an oci-archive: file") }
+        do {
+            let value = try await work()
+            try await destination.commit()
+            return value
+        } catch {
+            await destination.discard()
+            throw error
+        }
+    }
+
+    /// Copies `top` (fetched from `source` as `id`) and everything below it, and its referrers
+    /// when asked. Writes no tag. Returns what it did and the manifest the tag is to point at.
+    private func copyContent(_ top: Manifest, from source: any ImageStore, id: ManifestID, to destination: any ImageStore,
+                             tag: String?) async throws(RegistryError) -> (CopyResult, Manifest, inPlace: Bool) {
+        let (root, chosen) = try await selectPlatforms(top, source: source)
+        var result = CopyResult(source: source.location.with(tag: Self.tagName(of: id), digest: top.digest),
+                                destination: destination.location.with(tag: tag, digest: tag == nil ? root.digest : nil),
+                                sourceDigest: top.digest, digest: root.digest)
+        result.platforms = chosen
+        let inPlace = try await checkTag(tag, at: destination, for: root.digest, result: &result)
         let counters = Counters()
-        if try await client.manifestDescriptor(destination.with(tag: nil, digest: root.digest)) != nil {
+        if inPlace {
+            result.alreadyPresent = true
+        } else if try await destination.describe(.digest(root.digest)) != nil {
             observer(.alreadyPresent(root.digest))
             result.alreadyPresent = true
         } else {
-            try await transferTree(root, from: source, to: destination, counters: counters)
+            // With a tag to come, the tag lists the top manifest; without one, it is listed by digest.
+            try await transferTree(root, from: source, to: destination, placement: tag == nil ? .root(tag: nil) : .child, counters: counters)
         }
         if options.referrers {
             result.referrersCopied = try await copyReferrers(of: root.digest, from: source, to: destination, counters: counters)
         }
         counters.fill(&result)
-        return (result, root)
+        return (result, root, inPlace)
     }
 
-    /// Points `tag` at `manifest`: the last write of a copy.
-    private func tag(_ manifest: Manifest, _ tag: String, at destination: Reference) async throws(RegistryError) {
-        try await client.putManifest(manifest, to: destination.with(tag: tag))
-        observer(.tagged(destination.with(tag: tag), manifest.digest))
+    /// Looks at what `tag` points at in `destination` before it is written: true when it is
+    /// `digest` already; a tag pointing elsewhere is noted as moved, or refused with `--no-clobber`.
+    private func checkTag(_ tag: String?, at destination: any ImageStore, for digest: Digest,
+                          result: inout CopyResult) async throws(RegistryError) -> Bool {
+        guard let tag, let current = try await destination.describe(.tag(tag))?.digest else { return false }
+        if current == digest { return true }
+        if options.noClobber {
+            throw .refused(what: "\(destination.location.name):\(tag)", reason: "it points at \(current), not \(digest), and --no-clobber keeps it")
+        }
+        result.movedFrom = current
+        return false
     }
 
-    /// Copies every tag of `source` into `destination`. Tags are resolved first; each distinct
-    /// manifest is copied once, by digest; only when all content is in are the tags written.
-    public func copyAllTags(from source: Reference, to destination: Reference) async throws(RegistryError) -> [CopyResult] {
-        let tags = try await client.tags(source).names
-        let resolved = try await concurrentMap(tags, limit: options.jobs) { (tag) throws(RegistryError) in
-            (tag, try await self.client.manifest(source.with(tag: tag)))
+    private static func tagName(of id: ManifestID) -> String? { if case .tag(let tag) = id { tag } else { nil } }
+
+    /// Points `tag` at `manifest` (or lists it by digest): the last write of a copy.
+    private func tag(_ manifest: Manifest, _ tag: String?, at destination: any ImageStore, inPlace: Bool,
+                     result: inout CopyResult) async throws(RegistryError) {
+        if inPlace {
+            result.nothingToDo = result.manifestsPushed == 0 && result.blobsUploaded == 0 && result.referrersCopied == 0
+            return
         }
-        let groups = Dictionary(grouping: resolved, by: { $0.1.digest }).values.map { $0.sorted { $0.0 < $1.0 } }
-        let copied = try await concurrentMap(groups, limit: options.jobs) { (members) throws(RegistryError) in
-            let (firstTag, manifest) = members[0]
-            return try await self.copyContent(manifest, from: source.with(tag: firstTag), to: destination.with(tag: firstTag))
+        if let tag, options.noClobber, let current = try await destination.describe(.tag(tag))?.digest, current != manifest.digest {
+            throw .refused(what: "\(destination.location.name):\(tag)", reason: "it was moved to \(current) during the copy, and --no-clobber keeps it")
         }
-        var results: [CopyResult] = []
-        for (members, (first, root)) in zip(groups, copied) {
-            for (position, (tag, _)) in members.enumerated() {
-                try await self.tag(root, tag, at: destination)
-                var result = position == 0 ? first : CopyResult(source: source.with(tag: tag), destination: destination.with(tag: tag),
-                                                                sourceDigest: first.sourceDigest, digest: first.digest)
-                if position > 0 { result.alreadyPresent = true }
-                results.append(result)
-            }
-        }
-        return results.sorted { $0.source < $1.source }
+        try await destination.putManifest(manifest, as: .root(tag: tag))
+        if let tag { observer(.tagged(destination.location.with(tag: tag), manifest.digest)) }
     }
 
     // MARK: - Planning
 
-    /// With `--platform`: the one matching child manifest (its digest kept), or a new index of
-    /// the matching children (a new digest) — saying so either way.
-    private func selectPlatforms(_ top: Manifest, source: Reference) async throws(RegistryError) -> Manifest {
-        guard !options.platforms.isEmpty else { return top }
+    /// With `--platform`: the source index itself when every platform is chosen (its digest
+    /// kept), the one matching child (its own digest kept), or a new index of the chosen
+    /// children (a new digest). Returns what to copy and, when fewer than all, the platforms.
+    private func selectPlatforms(_ top: Manifest, source: any ImageStore) async throws(RegistryError) -> (Manifest, [String]?) {
+        guard !options.platforms.isEmpty else { return (top, nil) }
         guard let index = top.index else {
-            observer(.notice("\(source) is a single-platform manifest; --platform has nothing to select"))
-            return top
+            observer(.notice("\(source.location.name) is a single-platform manifest; --platform has nothing to select"))
+            return (top, nil)
         }
         let chosen = index.entries(matching: options.platforms)
         guard !chosen.isEmpty else {
-            throw .notFound(what: "platform \(options.platforms.map(\.description).joined(separator: ", ")) in \(source) (it offers: \(index.offered))", details: [])
+            throw .notFound(what: "platform \(options.platforms.map(\.description).joined(separator: ", ")) in \(source.location.name) (it offers: \(index.offered))", details: [])
         }
-        if chosen.count == 1 {
-            let child = try await client.manifest(source.with(tag: nil, digest: chosen[0].digest))
-            observer(.notice("copying only \(chosen[0].platform!): the destination gets that platform's manifest \(child.digest); the index digest \(top.digest) cannot be kept"))
-            return child
+        if chosen.count == index.manifests.count {
+            observer(.notice("every platform of the index was chosen: the index itself is copied, its digest \(top.digest) kept"))
+            return (top, nil)
         }
+        let names = chosen.map { $0.platform?.description ?? $0.digest.short }
+        if chosen.count == 1 { return (try await source.manifest(.digest(chosen[0].digest)), names) }
         guard var object = (try? JSONSerialization.jsonObject(with: top.bytes)) as? [String: Any],
               let entries = object["manifests"] as? [[String: Any]] else {
-            throw .badResponse(what: "index \(source)", reason: "cannot read its manifests list")
+            throw .badResponse(what: "index \(source.location.name)", reason: "cannot read its manifests list")
         }
         let keep = Set(chosen.map(\.digest.description))
         object["manifests"] = entries.filter { keep.contains($0["digest"] as? String ?? "") }
         let bytes = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        let filtered: Manifest
-        do { filtered = try Manifest(bytes: bytes, declaredType: top.mediaType) } catch {
-            throw .badResponse(what: "index \(source)", reason: error.description)
+        do { return (try Manifest(bytes: bytes, declaredType: top.mediaType), names) } catch {
+            throw .badResponse(what: "index \(source.location.name)", reason: error.description)
         }
-        observer(.notice("copying \(chosen.count) of \(index.manifests.count) platforms: the destination gets a new index \(filtered.digest); the source index digest \(top.digest) cannot be kept"))
-        return filtered
     }
 
     /// Every manifest below `root` (children before parents) and every blob, each once.
-    private func plan(_ root: Manifest, from source: Reference) async throws(RegistryError) -> (manifests: [Manifest], blobs: [Descriptor]) {
+    private func plan(_ root: Manifest, from source: any ImageStore) async throws(RegistryError) -> (manifests: [Manifest], blobs: [Descriptor]) {
         var manifests: [Manifest] = []
         var blobs: [Descriptor] = []
         var seenBlobs = Set<Digest>()
@@ -155,16 +209,16 @@ public final class Copier: Sendable {
             switch manifest.content {
             case .index(let index):
                 guard depth < Limits.indexDepth else {
-                    throw .tooLarge(what: "index \(manifest.digest) in \(source)", reason: "indexes nest more than \(Limits.indexDepth) levels deep")
+                    throw .tooLarge(what: "index \(manifest.digest) in \(source.location.name)", reason: "indexes nest more than \(Limits.indexDepth) levels deep")
                 }
-                let children = try await client.children(of: index, in: source)
+                let children = try await source.children(of: index)
                 for entry in index.manifests {
                     if let child = children[entry.digest] { try await visit(child, depth: depth + 1) }
                 }
             case .image(let image):
                 for blob in image.blobs where seenBlobs.insert(blob.digest).inserted { blobs.append(blob) }
             case .schema1:
-                throw .badResponse(what: "\(source)", reason: "Docker schema 1 manifests are read-only in regtui; convert the image with its original tool")
+                throw .badResponse(what: source.location.name, reason: "Docker schema 1 manifests are read-only in regtui; convert the image with its original tool")
             }
             manifests.append(manifest)
         }
@@ -174,23 +228,24 @@ public final class Copier: Sendable {
 
     // MARK: - Executing
 
-    /// Blobs (in parallel), then manifests by digest, children first.
-    private func transferTree(_ root: Manifest, from source: Reference, to destination: Reference,
+    /// Blobs (in parallel), then manifests by digest, children first; the root as `placement`.
+    private func transferTree(_ root: Manifest, from source: any ImageStore, to destination: any ImageStore, placement: Placement,
                               counters: Counters) async throws(RegistryError) {
         let (manifests, blobs) = try await plan(root, from: source)
         let bytes: Int64
-        do { bytes = try Descriptor.totalSize(blobs, in: "\(source)") } catch {
-            throw .badResponse(what: "\(source)", reason: error.description)
+        do throws(OCIError) { bytes = try Descriptor.totalSize(blobs, in: source.location.name) } catch {
+            throw .badResponse(what: source.location.name, reason: error.description)
         }
-        observer(.planned(source: source, manifests: manifests.count, blobs: blobs.count, bytes: bytes))
+        observer(.planned(source: source.location, manifests: manifests.count, blobs: blobs.count, bytes: bytes))
         // A repository that does not exist yet has no blobs: no need to ask about each.
-        let checkPresence = source.registry == destination.registry ? true : try await client.repositoryExists(destination)
+        let checkPresence = try await destination.mayHaveBlobs()
+        let limiter = Limiter(limit: min(options.jobs, destination.parallelWrites))
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for blob in blobs {
                     group.addTask {
-                        let (outcome, first) = try await self.blobs.value(for: "\(destination.name)@\(blob.digest)") {
-                            try await self.limiter.run {
+                        let (outcome, first) = try await self.blobs.value(for: "\(destination.location.name)@\(blob.digest)") {
+                            try await limiter.run {
                                 try await self.moveBlob(blob, from: source, to: destination, checkPresence: checkPresence)
                             }
                         }
@@ -203,11 +258,11 @@ public final class Copier: Sendable {
             throw RegistryError(bridging: error)
         }
         for manifest in manifests {
-            let target = destination.with(tag: nil, digest: manifest.digest)
+            let isRoot = manifest.digest == root.digest
             let first: Bool
             do {
-                (_, first) = try await self.manifests.value(for: target.description) {
-                    try await self.client.putManifest(manifest, to: target)
+                (_, first) = try await self.manifests.value(for: "\(destination.location.name)@\(manifest.digest)") {
+                    try await destination.putManifest(manifest, as: isRoot ? placement : .child)
                 }
             } catch {
                 throw RegistryError(bridging: error)
@@ -219,41 +274,24 @@ public final class Copier: Sendable {
         }
     }
 
-    /// Copies the artifacts whose subject is `digest`, and keeps the destination's fallback tag
-    /// index (`sha256-HEX`) listing them when it lacks the referrers API.
-    private func copyReferrers(of digest: Digest, from source: Reference, to destination: Reference,
+    /// Copies the artifacts whose subject is `digest`, and keeps a registry destination's
+    /// fallback tag index (`sha256-HEX`) listing them when it lacks the referrers API.
+    private func copyReferrers(of digest: Digest, from source: any ImageStore, to destination: any ImageStore,
                                counters: Counters) async throws(RegistryError) -> Int {
-        let referrers = try await client.referrers(source, of: digest)
+        let referrers = try await source.referrers(of: digest)
         guard !referrers.isEmpty else { return 0 }
         for referrer in referrers {
-            let artifact = try await client.manifest(source.with(tag: nil, digest: referrer.digest))
-            if try await client.manifestDescriptor(destination.with(tag: nil, digest: artifact.digest)) == nil {
-                try await transferTree(artifact, from: source, to: destination, counters: counters)
+            let artifact = try await source.manifest(.digest(referrer.digest))
+            if try await destination.describe(.digest(artifact.digest)) == nil {
+                try await transferTree(artifact, from: source, to: destination, placement: .referrer, counters: counters)
+            } else {
+                try await destination.putManifest(artifact, as: .referrer)
             }
         }
-        if try await client.hasReferrersAPI(destination, probe: digest) { return referrers.count }
-        let tag = RegistryClient.referrersTag(for: digest)
-        var existing: Manifest?
-        do { existing = try await client.manifest(destination.with(tag: tag)) } catch {
-            guard case .notFound = error else { throw error }
+        if let registry = destination as? RegistryStore {
+            let sourceIndex = await (source as? RegistryStore)?.referrersIndex(of: digest)
+            try await registry.indexReferrers(referrers, of: digest, sourceIndex: sourceIndex)
         }
-        let listed = Set(existing?.index?.manifests.map(\.digest) ?? [])
-        let missing = referrers.filter { !listed.contains($0.digest) }
-        guard !missing.isEmpty else { return referrers.count }
-        let sourceIndex = try? await client.manifest(source.with(tag: tag))
-        let index: Manifest
-        if existing == nil, let sourceIndex, Set(sourceIndex.index?.manifests.map(\.digest) ?? []) == Set(referrers.map(\.digest)) {
-            index = sourceIndex
-        } else {
-            let all = (existing?.index?.manifests ?? []) + missing
-            let value = ImageIndex(manifests: all)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.withoutEscapingSlashes]
-            do { index = try Manifest(bytes: try encoder.encode(value), declaredType: .ociIndex) } catch {
-                throw .badResponse(what: "referrers index for \(digest)", reason: "\(error)")
-            }
-        }
-        try await client.putManifest(index, to: destination.with(tag: tag))
         return referrers.count
     }
 }
@@ -290,7 +328,7 @@ final class Counters: Sendable {
 }
 
 /// Remembers work a `Copier` has done or is doing — blobs moved, manifests pushed — per
-/// destination repository, so each happens once however many manifests or tags share it.
+/// destination, so each happens once however many manifests or tags share it.
 actor Ledger<Value: Sendable> {
     private var entries: [String: Task<Value, any Error>] = [:]
 

@@ -14,7 +14,7 @@ public enum BlobOutcome: String, Sendable, Encodable {
 /// Events arrive on any thread.
 public enum TransferEvent: Sendable {
     /// The plan is known: how many manifests and blobs, and their total size.
-    case planned(source: Reference, manifests: Int, blobs: Int, bytes: Int64)
+    case planned(source: ImageRef, manifests: Int, blobs: Int, bytes: Int64)
     case blobStarted(Descriptor)
     /// Bytes of the blob received from the source so far.
     case blobProgress(Digest, bytes: Int64)
@@ -24,7 +24,7 @@ public enum TransferEvent: Sendable {
     /// The manifest was already at the destination: only the tag needs writing.
     case alreadyPresent(Digest)
     /// The destination tag now points at the digest.
-    case tagged(Reference, Digest)
+    case tagged(ImageRef, Digest)
     /// A note for the person, e.g. that an index digest cannot be kept.
     case notice(String)
 }

@@ -1,5 +1,6 @@
 import OCI
 import Registry
+import Stores
 
 /// `regtui catalog REGISTRY`: every repository, following the registry's pages.
 struct CatalogCommand: Command {
@@ -36,18 +37,16 @@ struct TagsCommand: Command {
     static let help = """
     Usage: regtui tags REPOSITORY [--json]
 
-    Lists every tag of REPOSITORY (host[:port]/path), in the registry's order.
+    Lists every tag of REPOSITORY (host[:port]/path, or oci:DIR, oci-archive:FILE,
+    docker-archive:FILE), in the store's order.
       --json   print a JSON array
     """
-    let repository: Reference
+    let repository: ImageRef
 
-    init(arguments: inout Arguments) throws(UsageError) {
-        let text = try arguments.operand("REPOSITORY")
-        do { repository = try Reference(parsingRepository: text) } catch { throw UsageError(error.description) }
-    }
+    init(arguments: inout Arguments) throws(UsageError) { repository = try parseRepository(arguments.operand("REPOSITORY")) }
 
     func run(_ context: Context) async throws -> Int32 {
-        let list = try await context.client.tags(repository)
+        let list = try await context.store(repository).tags()
         print(list, skippedWhat: "tag names", json: context.json, to: context.output)
         return ExitStatus.success
     }

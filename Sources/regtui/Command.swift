@@ -1,6 +1,7 @@
 import Foundation
 import OCI
 import Registry
+import Stores
 
 /// A subcommand: its name, help text and what it does.
 protocol Command: Sendable {
@@ -29,6 +30,9 @@ struct Context {
     let output: Output
     let json: Bool
 
+    /// The store `reference` is in: a registry repository, a layout, an archive.
+    func store(_ reference: ImageRef) -> any ImageStore { Stores.open(reference, client: client) }
+
     /// Global options: `--insecure`, `--ca-file FILE`, `--json`.
     static let globalHelp = """
       --insecure        allow plain HTTP and skip TLS verification
@@ -44,9 +48,14 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
     return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
 }
 
-/// Parses a reference operand, saying which operand was wrong.
-func parseReference(_ text: String) throws(UsageError) -> Reference {
-    do { return try Reference(parsing: text) } catch { throw UsageError(error.description) }
+/// Parses a reference operand in any store (`host/repo:tag`, `oci:DIR:TAG`, …).
+func parseReference(_ text: String) throws(UsageError) -> ImageRef {
+    do { return try ImageRef(parsing: text) } catch { throw UsageError(error.description) }
+}
+
+/// Parses a repository operand in any store (`host/repo`, `oci:DIR`, …).
+func parseRepository(_ text: String) throws(UsageError) -> ImageRef {
+    do { return try ImageRef(parsingRepository: text) } catch { throw UsageError(error.description) }
 }
 
 /// Parses every `--platform` value.

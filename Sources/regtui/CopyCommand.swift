@@ -1,6 +1,7 @@
 import Foundation
 import OCI
 import Registry
+import Stores
 import Transfer
 import TransferModel
 
@@ -9,29 +10,37 @@ struct CopyCommand: Command {
     static let name = "copy"
     static let summary = "copy an image to another registry or repository, keeping its digest"
     static let help = """
-    Usage: regtui copy SOURCE DESTINATION [--platform P]… [--referrers] [--all-tags] [--jobs N] [--json]
+    Usage: regtui copy SOURCE DESTINATION [--platform P]… [--referrers] [--all-tags] [--no-clobber]
+                       [--jobs N] [--json]
 
     Copies the manifest or index SOURCE names, with everything below it, byte for byte, so the
-    digest at DESTINATION equals the source's. Only what DESTINATION lacks is transferred (blobs
-    within one registry are mounted, not uploaded); every blob is checked against its digest on
-    the way; the tag is written last, so a failed copy never moves it. DESTINATION without a tag
-    takes SOURCE's tag. Ctrl-C cancels: open uploads are abandoned and no tag is written.
+    digest at DESTINATION equals the source's. SOURCE and DESTINATION are registry references or
+    OCI layouts (oci:DIR[:TAG]) or OCI archives (oci-archive:FILE[:TAG]); SOURCE may not be a
+    docker-archive: (an engine's archive holds no registry manifest to keep). Only what
+    DESTINATION lacks is transferred (blobs within one registry are mounted, not uploaded); every
+    blob is checked against its digest on the way; the tag is written last, so a failed copy
+    never moves it (an archive is written beside the file and renamed into place). DESTINATION
+    without a tag takes SOURCE's tag. A tag that pointed elsewhere is moved, and said so.
+    Ctrl-C cancels: open uploads are abandoned and no tag is written.
       --platform P   copy only this platform of an index (repeatable); the destination then gets
-                     that platform's manifest (or a new index), so the index digest changes
+                     that platform's manifest (or a new index), so the index digest changes —
+                     unless every platform is chosen, which copies the index itself
       --referrers    also copy artifacts whose subject is the image (signatures, SBOMs)
       --all-tags     SOURCE and DESTINATION are repositories: copy every tag
+      --no-clobber   refuse to move a destination tag that points at another digest
       --jobs N       blobs moved at once (default \(CopyOptions.defaultJobs))
-      --json         print a JSON summary: digests, blobs uploaded/mounted/skipped, bytes,
-                     requests made and seconds
+      --json         print a JSON summary: digests, blobs uploaded/mounted/skipped, bytes
+                     written to the destination, requests made and seconds
     """
-    let source: Reference
-    let destination: Reference
+    let source: ImageRef
+    let destination: ImageRef
     let allTags: Bool
     let options: CopyOptions
 
     init(arguments: inout Arguments) throws(UsageError) {
         let platforms = try parsePlatforms(arguments.options("--platform"))
         let referrers = arguments.flag("--referrers")
+        let noClobber = arguments.flag("--no-clobber")
         allTags = arguments.flag("--all-tags")
         let jobsText = try arguments.option("--jobs", "-j")
         var jobs = CopyOptions.defaultJobs
@@ -39,33 +48,32 @@ struct CopyCommand: Command {
             guard let value = Int(jobsText), (1...64).contains(value) else { throw UsageError("--jobs takes a number from 1 to 64") }
             jobs = value
         }
-        options = CopyOptions(platforms: platforms, referrers: referrers, jobs: jobs)
+        options = CopyOptions(platforms: platforms, referrers: referrers, noClobber: noClobber, jobs: jobs)
         let sourceText = try arguments.operand("SOURCE")
         let destinationText = try arguments.operand("DESTINATION")
         if allTags {
             do {
-                source = try Reference(parsingRepository: sourceText)
-                destination = try Reference(parsingRepository: destinationText)
+                source = try ImageRef(parsingRepository: sourceText)
+                destination = try ImageRef(parsingRepository: destinationText)
             } catch {
                 throw UsageError("with --all-tags, SOURCE and DESTINATION are repositories without tag or digest: \(error.description)")
             }
             return
         }
         source = try parseReference(sourceText)
-        do { destination = try Reference.copyDestination(destinationText, for: source) } catch {
+        do { destination = try ImageRef.copyDestination(destinationText, for: source) } catch {
             throw UsageError(error.description)
         }
     }
 
     func run(_ context: Context) async throws -> Int32 {
         let progress = CopyProgress(live: context.output.stderrIsTerminal && !context.json, quiet: context.json)
-        let copier = Copier(client: context.client, options: options) { progress.handle($0) }
+        let copier = Copier(options: options) { progress.handle($0) }
+        let from = context.store(source), to = context.store(destination)
         let started = ContinuousClock.now
-        let work = Task { () throws(RegistryError) -> [CopyResult] in
-            if allTags {
-                return try await copier.copyAllTags(from: source, to: destination)
-            }
-            return [try await copier.copy(from: source, to: destination)]
+        let work = Task { [source, destination, allTags] () throws(RegistryError) -> [CopyResult] in
+            if allTags { return try await copier.copyAllTags(from: from, to: to) }
+            return [try await copier.copy(from: from, source.manifestID, to: to, tag: destination.tag)]
         }
         let interrupt = Interrupt { work.cancel() }
         defer { interrupt.stop() }
@@ -82,22 +90,21 @@ struct CopyCommand: Command {
         }
         progress.finish()
         let elapsed = seconds(since: started)
-        let requests = context.client.transport.counter.count(host: destination.registry)
+        let requests = destination.kind == .registry ? context.client.transport.counter.count(host: destination.location) : 0
         if context.json {
             context.output.json(Summary(results: results, requests: requests, seconds: elapsed, allTags: allTags))
         } else {
             for result in results { context.output.line(Self.describe(result)) }
             let bytes = results.reduce(0) { $0 + $1.bytesUploaded }
-            context.output.note(String(format: "%@ uploaded, %d requests to %@, %.2f s", ByteCount.format(bytes), requests,
-                                       destination.registry, elapsed))
+            let where_ = destination.kind == .registry ? ", \(requests) requests to \(destination.location)" : " to \(destination.name)"
+            context.output.note(String(format: "%@ written%@, %.2f s", ByteCount.format(bytes), where_, elapsed))
         }
         return ExitStatus.success
     }
 
     static func describe(_ result: CopyResult) -> String {
-        let kept = result.digestPreserved ? "digest preserved" : "digest changed (platforms were selected)"
         let blobs = "\(result.blobsUploaded) uploaded, \(result.blobsMounted) mounted, \(result.blobsSkipped) skipped"
-        return "\(result.destination) \(result.digest)  \(kept); blobs: \(blobs)"
+        return "\(result.destination)  \(result.summary)\(result.nothingToDo ? "" : "; blobs: \(blobs)")"
     }
 
     /// The `--json` output.

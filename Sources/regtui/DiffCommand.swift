@@ -2,6 +2,7 @@ import Foundation
 import ManifestDiff
 import OCI
 import Registry
+import Stores
 
 /// `regtui diff REF_A REF_B`: both manifests side by side, and why their digests differ.
 struct DiffCommand: Command {
@@ -10,8 +11,10 @@ struct DiffCommand: Command {
     static let help = """
     Usage: regtui diff REF_A REF_B [--platform P] [--bytes] [--width N] [--json]
 
-    REF_A and REF_B are image references, or file:PATH for a manifest saved on disk (e.g. with
-    `regtui manifest REF > a.json`; configs and children are then not known).
+    REF_A and REF_B are image references in any store (a registry, oci:DIR[:TAG],
+    oci-archive:FILE[:TAG], docker-archive:FILE[:REPO:TAG] — what docker save writes), or
+    file:PATH for a manifest saved on disk (e.g. with `regtui manifest REF > a.json`; configs
+    and children are then not known).
 
     Shows both manifests' JSON side by side (keys in their order, every value as written), both
     full digests, a table of the parts (config = image ID, layers, diff_ids) with equal/different
@@ -47,7 +50,7 @@ struct DiffCommand: Command {
 
     /// A registry reference, or a manifest file on disk.
     enum Operand {
-        case reference(Reference)
+        case reference(ImageRef)
         case file(String)
 
         init(_ text: String) throws(UsageError) {
@@ -56,8 +59,8 @@ struct DiffCommand: Command {
     }
 
     func run(_ context: Context) async throws -> Int32 {
-        async let a = load(left, context.client)
-        async let b = load(right, context.client)
+        async let a = load(left, context)
+        async let b = load(right, context)
         let (treeA, treeB) = try await (a, b)
         let comparison = ManifestComparison(treeA, treeB)
         if context.json {
@@ -71,11 +74,11 @@ struct DiffCommand: Command {
         return comparison.a.digest == comparison.b.digest ? ExitStatus.success : ExitStatus.negative
     }
 
-    private func load(_ operand: Operand, _ client: RegistryClient) async throws -> ImageTree {
+    private func load(_ operand: Operand, _ context: Context) async throws -> ImageTree {
         let tree: ImageTree
         switch operand {
         case .reference(let reference):
-            tree = try await client.tree(reference)
+            tree = try await context.store(reference).tree(reference.manifestID, displayName: reference.description)
         case .file(let path):
             guard let bytes = FileManager.default.contents(atPath: path) else {
                 throw UsageError("cannot read the manifest file \(path): check the path")
@@ -85,7 +88,7 @@ struct DiffCommand: Command {
             }
         }
         guard let platform, let index = tree.manifest.index else { return tree }
-        let wanted = try RegistryClient.child(of: index, for: platform, in: tree.reference).digest
+        let wanted = try child(of: index, for: platform, in: tree.reference).digest
         guard let child = tree.children.first(where: { $0.manifest.digest == wanted }) else {
             throw RegistryError.notFound(what: "the \(platform) manifest of \(tree.reference)", details: [])
         }

@@ -1,6 +1,7 @@
 import Foundation
 import OCI
 import Registry
+import Stores
 
 /// `regtui inspect REF`: what an image is made of, with every digest that matters.
 struct InspectCommand: Command {
@@ -12,6 +13,7 @@ struct InspectCommand: Command {
     Shows the manifest digest (what you pin), its media type and size; for an index, each
     platform's manifest and config digest; for an image, the config digest (the image ID a
     container engine shows), platform, creation time and layers with sizes.
+    \(ReferenceOperand.stores)
     \(ReferenceOperand.help)
       --json         print a JSON object
     """
@@ -20,7 +22,7 @@ struct InspectCommand: Command {
     init(arguments: inout Arguments) throws(UsageError) { operand = try ReferenceOperand(arguments: &arguments) }
 
     func run(_ context: Context) async throws -> Int32 {
-        let inspection = try await context.client.inspect(operand.reference, platform: operand.platform)
+        let inspection = try await context.store(operand.reference).inspect(operand.reference.manifestID, platform: operand.platform)
         let report = try Report(inspection)
         if context.json { context.output.json(report) } else { context.output.lines(report.lines) }
         return ExitStatus.success
@@ -147,13 +149,16 @@ struct ReferrersCommand: Command {
     referrers API or, where the registry lacks it, the sha256-<hex> fallback tag.
       --json   print a JSON array of descriptors
     """
-    let reference: Reference
+    let reference: ImageRef
 
     init(arguments: inout Arguments) throws(UsageError) { reference = try parseReference(arguments.operand("REF")) }
 
     func run(_ context: Context) async throws -> Int32 {
-        let digest = try await context.client.resolveDigest(reference)
-        let referrers = try await context.client.referrers(reference, of: digest)
+        let store = context.store(reference)
+        guard let digest = try await store.describe(reference.manifestID)?.digest else {
+            throw RegistryError.notFound(what: "manifest \(reference)", details: [])
+        }
+        let referrers = try await store.referrers(of: digest)
         if context.json {
             context.output.json(referrers)
         } else {

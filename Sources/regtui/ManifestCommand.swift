@@ -1,13 +1,20 @@
 import Foundation
 import OCI
 import Registry
+import Stores
 
 /// The `REF [--platform P]` operands shared by `manifest`, `digest`, `config` and `inspect`.
 struct ReferenceOperand {
-    let reference: Reference
+    let reference: ImageRef
     let platform: Platform?
 
     static let help = "  --platform P   with an index, use its image for os/arch[/variant], e.g. linux/arm64"
+    /// What REF may be, for every command's help.
+    static let stores = """
+    REF is a registry reference (host/repo:tag, host/repo@sha256:…), an OCI image layout
+    (oci:DIR[:TAG]), an OCI archive (oci-archive:FILE[:TAG]) or what docker save and podman save
+    write (docker-archive:FILE[:REPO:TAG]).
+    """
 
     init(arguments: inout Arguments) throws(UsageError) {
         let platforms = try parsePlatforms(arguments.options("--platform"))
@@ -24,8 +31,9 @@ struct ManifestCommand: Command {
     static let help = """
     Usage: regtui manifest REF [--platform P]
 
-    Prints the manifest or index REF names exactly as the registry serves it, so its sha256 is
-    the digest (on a terminal, control characters are shown escaped).
+    Prints the manifest or index REF names exactly as the registry (or layout, or archive) holds
+    it, so its sha256 is the digest (on a terminal, control characters are shown escaped).
+    \(ReferenceOperand.stores)
     \(ReferenceOperand.help)
     """
     let operand: ReferenceOperand
@@ -33,11 +41,12 @@ struct ManifestCommand: Command {
     init(arguments: inout Arguments) throws(UsageError) { operand = try ReferenceOperand(arguments: &arguments) }
 
     func run(_ context: Context) async throws -> Int32 {
-        var target = operand.reference
-        if let platform = operand.platform, let index = try await context.client.manifest(target).index {
-            target = target.with(tag: nil, digest: try RegistryClient.child(of: index, for: platform, in: "\(target)").digest)
+        let store = context.store(operand.reference)
+        var id = operand.reference.manifestID
+        if let platform = operand.platform, let index = try await store.manifest(id).index {
+            id = .digest(try child(of: index, for: platform, in: operand.reference.description).digest)
         }
-        context.output.raw(try await context.client.rawManifest(target))
+        context.output.raw(try await store.rawManifest(id))
         return ExitStatus.success
     }
 }
@@ -57,11 +66,12 @@ struct DigestCommand: Command {
     init(arguments: inout Arguments) throws(UsageError) { operand = try ReferenceOperand(arguments: &arguments) }
 
     func run(_ context: Context) async throws -> Int32 {
+        let store = context.store(operand.reference)
         let digest: Digest
-        if operand.platform == nil {
-            digest = try await context.client.resolveDigest(operand.reference)
+        if operand.platform == nil, let described = try await store.describe(operand.reference.manifestID) {
+            digest = described.digest
         } else {
-            digest = try await context.client.manifest(operand.reference, platform: operand.platform).0.digest
+            digest = try await store.manifest(operand.reference.manifestID, platform: operand.platform).0.digest
         }
         if context.json {
             context.output.json(["reference": operand.reference.description, "digest": digest.description])
@@ -88,7 +98,7 @@ struct ConfigCommand: Command {
     init(arguments: inout Arguments) throws(UsageError) { operand = try ReferenceOperand(arguments: &arguments) }
 
     func run(_ context: Context) async throws -> Int32 {
-        let (bytes, _) = try await context.client.imageConfig(operand.reference, platform: operand.platform)
+        let (bytes, _) = try await context.store(operand.reference).imageConfig(operand.reference.manifestID, platform: operand.platform)
         context.output.raw(bytes)
         return ExitStatus.success
     }

@@ -13,7 +13,8 @@ struct UICommand: Command {
     static let help = """
     Usage: regtui [ui] [REGISTRY…] [--keymap FILE]
 
-    Opens the terminal UI on the registries given, those listed in ~/.config/regtui/registries
+    Opens the terminal UI on the registries given (and any oci:DIR layouts, oci-archive:FILE or
+    docker-archive:FILE archives, listed beside them), those listed in ~/.config/regtui/registries
     (one host[:port] a line) and those docker's config.json has credentials for.
     Panes: registries → repositories → tags → manifest tree. Press ? for the keys.
     Keys come from the built-in keymap, then ~/.config/regtui/keymap (or --keymap FILE):
@@ -26,11 +27,15 @@ struct UICommand: Command {
     init(arguments: inout Arguments) throws(UsageError) {
         keymapFile = try arguments.option("--keymap")
         var hosts: [String] = []
-        while let host = try arguments.optionalOperand() {
-            guard !host.contains("/"), (try? Reference(parsing: host + "/x")) != nil else {
-                throw UsageError("\"\(host)\" is not a registry host[:port]")
+        while let entry = try arguments.optionalOperand() {
+            if let file = try? ImageRef(parsingRepository: entry), file.kind.isFile {
+                hosts.append(file.name)
+                continue
             }
-            hosts.append(host)
+            guard !entry.contains("/"), (try? Reference(parsing: entry + "/x")) != nil else {
+                throw UsageError("\"\(entry)\" is not a registry host[:port], an oci:DIR layout or an oci-archive:/docker-archive: file")
+            }
+            hosts.append(entry)
         }
         registries = hosts
     }

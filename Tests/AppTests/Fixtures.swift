@@ -49,7 +49,7 @@ enum Fixtures {
     @discardableResult
     static func type(_ state: inout AppState, _ text: String) -> [Effect] { text.flatMap { update(&state, .key(.character($0))) } }
 
-    static let app = try! Reference(parsingRepository: "r1:5000/team/app")
+    static let app = try! ImageRef(parsingRepository: "r1:5000/team/app")
 
     /// The screen's text as one line, frames and runs of spaces removed: for messages that wrap.
     static func text(_ state: AppState) -> String {

@@ -12,7 +12,7 @@ import Testing
         var state = AppState(registries: ["r1:5000"], width: 100, height: 24)
         let first = start(&state)
         let afterCatalog = Fixtures.answer(&state, first, .catalog(registry: "r1:5000", next: nil), .catalog(names: ["a/b"], next: nil))
-        let repository = try! Reference(parsingRepository: "r1:5000/a/b")
+        let repository = try! ImageRef(parsingRepository: "r1:5000/a/b")
         let tags = (0..<50_000).map { "v\($0)" }
         let afterTags = Fixtures.answer(&state, afterCatalog, .tags(repository), .tags(tags))
         let digests = afterTags.filter { if case .load(_, .digest) = $0 { true } else { false } }
@@ -70,7 +70,7 @@ import Testing
         guard case .copy(let prompt)? = state.prompt else { Issue.record("no prompt"); return }
         #expect(prompt.text == "r2:5000/team/app:1.0")
         let check = Fixtures.press(&state, .enter)
-        let source = app.with(tag: "1.0"), destination = try! Reference(parsing: "r2:5000/team/app:1.0")
+        let source = app.with(tag: "1.0"), destination = try! ImageRef(parsing: "r2:5000/team/app:1.0")
         let approved = Fixtures.digest("approved")
         #expect(Fixtures.answer(&state, check, .destination(source: source, destination: destination),
                                 .destination(source: approved, current: Fixtures.digest("other"))).isEmpty)
@@ -89,7 +89,7 @@ import Testing
         Fixtures.press(&state, .character("c"))
         let check = Fixtures.press(&state, .enter)
         let escape = Fixtures.press(&state, .escape)
-        guard let id = Fixtures.request(check, .destination(source: app.with(tag: "1.0"), destination: try! Reference(parsing: "r2:5000/team/app:1.0"))) else { return }
+        guard let id = Fixtures.request(check, .destination(source: app.with(tag: "1.0"), destination: try! ImageRef(parsing: "r2:5000/team/app:1.0"))) else { return }
         #expect(escape == [.cancel(id)])
         Fixtures.press(&state, .character("k"), .character("c"))
         #expect(update(&state, .answer(id, .destination(source: Fixtures.digest("a"), current: nil))).isEmpty,
@@ -104,10 +104,10 @@ import Testing
         #expect(Fixtures.text(state).contains("r2:5000 has no repositories"))
         Fixtures.press(&state, .character("h"), .character("k"), .enter, .enter, .character("c"))
         let check = Fixtures.press(&state, .enter)
-        let started = Fixtures.answer(&state, check, .destination(source: app.with(tag: "1.0"), destination: try! Reference(parsing: "r2:5000/team/app:1.0")),
+        let started = Fixtures.answer(&state, check, .destination(source: app.with(tag: "1.0"), destination: try! ImageRef(parsing: "r2:5000/team/app:1.0")),
                                       .destination(source: Fixtures.indexTree().manifest.digest, current: nil))
         guard case .copy(let id, _, _)? = started.first else { Issue.record("\(started)"); return }
-        var result = CopyResult(source: app.with(tag: "1.0"), destination: try! Reference(parsing: "r2:5000/team/app:1.0"),
+        var result = CopyResult(source: app.with(tag: "1.0"), destination: try! ImageRef(parsing: "r2:5000/team/app:1.0"),
                                 sourceDigest: Fixtures.indexTree().manifest.digest, digest: Fixtures.indexTree().manifest.digest)
         result.alreadyPresent = true
         let after = update(&state, .answer(id, .copied(result)))
@@ -120,7 +120,7 @@ import Testing
         var state = Fixtures.browsing()
         Fixtures.press(&state, .character("c"))
         let check = Fixtures.press(&state, .enter)
-        let started = Fixtures.answer(&state, check, .destination(source: app.with(tag: "1.0"), destination: try! Reference(parsing: "r2:5000/team/app:1.0")),
+        let started = Fixtures.answer(&state, check, .destination(source: app.with(tag: "1.0"), destination: try! ImageRef(parsing: "r2:5000/team/app:1.0")),
                                       .destination(source: Fixtures.digest("a"), current: nil))
         guard case .copy(let id, _, _)? = started.first else { Issue.record("\(started)"); return }
         Fixtures.press(&state, .character("q"))
@@ -194,7 +194,7 @@ import Testing
         var state = Fixtures.browsing()
         Fixtures.press(&state, .character("c"))
         let check = Fixtures.press(&state, .enter)
-        let started = Fixtures.answer(&state, check, .destination(source: app.with(tag: "1.0"), destination: try! Reference(parsing: "r2:5000/team/app:1.0")),
+        let started = Fixtures.answer(&state, check, .destination(source: app.with(tag: "1.0"), destination: try! ImageRef(parsing: "r2:5000/team/app:1.0")),
                                       .destination(source: Fixtures.digest("a"), current: nil))
         guard case .copy(let id, _, _)? = started.first else { return }
         _ = update(&state, .failed(id, message: "HTTP 500", cancelled: false))

@@ -48,7 +48,7 @@ import Testing
         Fixtures.press(&state, .character("c"))
         let check = Fixtures.press(&state, .enter)
         let source = Fixtures.app.with(tag: "1.0")
-        let started = Fixtures.answer(&state, check, .destination(source: source, destination: try! Reference(parsing: "r2:5000/team/app:1.0")),
+        let started = Fixtures.answer(&state, check, .destination(source: source, destination: try! ImageRef(parsing: "r2:5000/team/app:1.0")),
                                       .destination(source: Fixtures.indexTree().manifest.digest, current: nil))
         guard case .copy(let id, _, _)? = started.first else { Issue.record("\(started)"); return }
         let blob = Descriptor(mediaType: .ociLayerGzip, digest: Fixtures.digest("blob"), size: 4 << 20)

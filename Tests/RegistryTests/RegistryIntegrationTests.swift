@@ -1,6 +1,7 @@
 import Foundation
 import OCI
 import Registry
+import Stores
 import TestSupport
 import Testing
 
@@ -18,6 +19,11 @@ import Testing
                                         .merging(environment) { $1 })
         return RegistryClient(options: ClientOptions(trust: try TrustPolicy(insecure: insecure, caFiles: caFiles, certsDirectories: []),
                                                      credentials: store, credentialOverride: credential))
+    }
+
+    /// The repository of `reference` as a store, read through `client`.
+    func store(_ reference: Reference, client: RegistryClient) -> RegistryStore {
+        RegistryStore(client: client, repository: reference.with(tag: nil))
     }
 
     @Test func catalogFollowsCappedPagesToTheEnd() async throws {
@@ -52,7 +58,8 @@ import Testing
     @Test func dockerManifestListKeepsItsTypeAndChildren() async throws {
         let manifest = try await client().manifest(try Reference(parsing: rig.ref("dockerlist")))
         #expect(manifest.mediaType == .dockerManifestList)
-        let (child, _) = try await client().manifest(try Reference(parsing: rig.ref("dockerlist")), platform: try Platform(parsing: "linux/arm64"))
+        let list = try Reference(parsing: rig.ref("dockerlist"))
+        let (child, _) = try await store(list, client: client()).manifest(ImageRef(list).manifestID, platform: try Platform(parsing: "linux/arm64"))
         #expect(child.mediaType == .dockerManifest)
         #expect(child.digest.description == rig.fixtures["dockerlist"]?["children"]?[1]?["digest"]?.string)
     }
@@ -75,7 +82,7 @@ import Testing
 
     @Test func readsBlobsAndChecksThem() async throws {
         let reference = try Reference(parsing: rig.ref("single"))
-        let (config, descriptor) = try await client().imageConfig(reference, platform: nil)
+        let (config, descriptor) = try await store(reference, client: client()).imageConfig(ImageRef(reference).manifestID, platform: nil)
         #expect(Digest.of(config).description == rig.fixtures["single"]?["config"]?.string)
         #expect(try await client().blobSize(reference, digest: descriptor.digest) == Int64(config.count))
         #expect(try await client().blobSize(reference, digest: Digest.of(Data("absent".utf8))) == nil)
@@ -89,7 +96,8 @@ import Testing
     }
 
     @Test func inspectReportsEveryPlatformsConfig() async throws {
-        let inspection = try await client().inspect(try Reference(parsing: rig.ref("multiarch")), platform: nil)
+        let multiarch = try Reference(parsing: rig.ref("multiarch"))
+        let inspection = try await store(multiarch, client: client()).inspect(ImageRef(multiarch).manifestID, platform: nil)
         let expected = rig.fixtures["multiarch"]?["children"]?.array?.compactMap { $0["config"]?.string } ?? []
         #expect(inspection.children.compactMap { $0.configDigest?.description } == expected)
         #expect(inspection.children.map { $0.descriptor.platform?.description ?? "" } == ["linux/amd64", "linux/arm64/v8", "linux/arm/v7"])
@@ -135,7 +143,7 @@ import Testing
         let redirect = rig.registries["redirect"]!
         let reference = try Reference(parsing: rig.ref("single", on: redirect))
         let client = try client(credential: Credential(username: rig.user, secret: rig.password))
-        let (config, descriptor) = try await client.imageConfig(reference, platform: nil)
+        let (config, descriptor) = try await store(reference, client: client).imageConfig(ImageRef(reference).manifestID, platform: nil)
         #expect(Digest.of(config) == descriptor.digest)
         let seen = try await runProcess(["curl", "-s", "http://\(rig.blobHost)/seen"])
         let requests = JSONValue.parse(seen.stdout)?.array ?? []

@@ -1,6 +1,7 @@
 import Foundation
 import OCI
 import Registry
+import Stores
 import Synchronization
 import TestSupport
 import Testing
@@ -20,6 +21,14 @@ import TransferModel
                                                      initialBackoff: .milliseconds(20)))
     }
 
+    /// Copies between two registry references as `regtui copy` does, reading and writing through `client`.
+    func copy(_ copier: Copier = Copier(), from source: Reference, to destination: Reference,
+              client: RegistryClient? = nil) async throws -> CopyResult {
+        let client = try client ?? self.client()
+        return try await copier.copy(from: Stores.open(ImageRef(source), client: client), ImageRef(source).manifestID,
+                                     to: Stores.open(ImageRef(destination), client: client), tag: destination.tag)
+    }
+
     func unique(_ name: String) -> String { "\(name)-\(UUID().uuidString.prefix(8).lowercased())" }
 
     @Test(arguments: ["multiarch", "dockerlist", "single", "artifact"])
@@ -28,7 +37,7 @@ import TransferModel
         let repository = unique("copied/\(fixture)")
         let destination = source.tag != nil ? try Reference(parsing: "\(rig.dest)/\(repository):\(source.tag!)")
                                             : try Reference(parsing: "\(rig.dest)/\(repository)@\(source.digest!)")
-        let result = try await Copier(client: client()).copy(from: source, to: destination)
+        let result = try await copy(from: source, to: destination)
         #expect(result.digestPreserved)
         #expect(result.digest.description == rig.digest(fixture))
         let there = try await skopeoRaw(destination.description)
@@ -42,9 +51,9 @@ import TransferModel
     @Test func warmCopyWritesOnlyTheTagInThreeRequests() async throws {
         let source = try Reference(parsing: rig.ref("multiarch"))
         let destination = try Reference(parsing: "\(rig.dest)/\(unique("warm/multiarch")):1.0")
-        _ = try await Copier(client: client()).copy(from: source, to: destination)
+        _ = try await copy(from: source, to: destination)
         let fresh = try client()
-        let again = try await Copier(client: fresh).copy(from: source, to: destination)
+        let again = try await copy(from: source, to: destination, client: fresh)
         #expect(again.alreadyPresent)
         #expect(again.blobsUploaded == 0 && again.manifestsPushed == 0)
         #expect(fresh.transport.counter.count(host: rig.dest) <= 3)
@@ -53,7 +62,7 @@ import TransferModel
     @Test func sameRegistryCopyMountsAndUploadsNothing() async throws {
         let source = try Reference(parsing: rig.ref("multiarch"))
         let destination = try Reference(parsing: "\(rig.source)/\(unique("mounted/multiarch")):1.0")
-        let result = try await Copier(client: client()).copy(from: source, to: destination)
+        let result = try await copy(from: source, to: destination)
         #expect(result.bytesUploaded == 0 && result.blobsUploaded == 0)
         #expect(result.blobsMounted == 7)
         #expect(try await client().resolveDigest(destination).description == rig.digest("multiarch"))
@@ -62,34 +71,38 @@ import TransferModel
     @Test func sharedBlobsMoveOnce() async throws {
         // The three platforms share one base layer: 3 configs + 3 own layers + 1 shared = 7 blobs.
         let events = Mutex<[Digest]>([])
-        let copier = Copier(client: try client()) { event in
+        let copier = Copier { event in
             if case .blobStarted(let blob) = event { events.withLock { $0.append(blob.digest) } }
         }
-        let result = try await copier.copy(from: try Reference(parsing: rig.ref("multiarch")),
-                                           to: try Reference(parsing: "\(rig.dest)/\(unique("shared/m")):1.0"))
+        let result = try await copy(copier, from: try Reference(parsing: rig.ref("multiarch")),
+                                    to: try Reference(parsing: "\(rig.dest)/\(unique("shared/m")):1.0"))
         #expect(result.blobsUploaded == 7)
         let started = events.withLock { $0 }
         #expect(Set(started).count == started.count)
     }
 
-    @Test func platformSelectionKeepsTheChildDigestAndSaysTheIndexOneIsLost() async throws {
-        let notices = Mutex<[String]>([])
-        let copier = Copier(client: try client(), options: CopyOptions(platforms: [try Platform(parsing: "linux/arm64")])) { event in
-            if case .notice(let text) = event { notices.withLock { $0.append(text) } }
-        }
+    @Test func onePlatformKeepsItsOwnDigestAndSaysTheIndexWasNotCopied() async throws {
+        let copier = Copier(options: CopyOptions(platforms: [try Platform(parsing: "linux/arm64")]))
         let destination = try Reference(parsing: "\(rig.dest)/\(unique("platform/m")):1.0")
-        let result = try await copier.copy(from: try Reference(parsing: rig.ref("multiarch")), to: destination)
+        let result = try await copy(copier, from: try Reference(parsing: rig.ref("multiarch")), to: destination)
         let arm = rig.fixtures["multiarch"]?["children"]?[1]?["digest"]?.string
         #expect(result.digest.description == arm)
-        #expect(!result.digestPreserved)
         #expect(Digest.of(try await skopeoRaw(destination.description)).description == arm)
-        #expect(notices.withLock { $0 }.contains { $0.contains("cannot be kept") && $0.contains(rig.digest("multiarch")) })
+        #expect(result.summary.contains("copied the linux/arm64/v8 manifest \(arm ?? "?"), its digest kept"))
+        #expect(result.summary.contains("the source index \(rig.digest("multiarch")) was not copied"))
+    }
+
+    @Test func everyPlatformChosenCopiesTheIndexItself() async throws {
+        let all = try ["linux/amd64", "linux/arm64", "linux/arm/v7"].map { try Platform(parsing: $0) }
+        let destination = try Reference(parsing: "\(rig.dest)/\(unique("platform/all")):1.0")
+        let result = try await copy(Copier(options: CopyOptions(platforms: all)), from: try Reference(parsing: rig.ref("multiarch")), to: destination)
+        #expect(result.digestPreserved && result.digest.description == rig.digest("multiarch"))
+        #expect(Digest.of(try await skopeoRaw(destination.description)).description == rig.digest("multiarch"))
     }
 
     @Test func referrersComeAlongAndTheFallbackTagIsWritten() async throws {
         let destination = try Reference(parsing: "\(rig.dest)/\(unique("refs/single")):1.0")
-        let result = try await Copier(client: client(), options: CopyOptions(referrers: true))
-            .copy(from: try Reference(parsing: rig.ref("single")), to: destination)
+        let result = try await copy(Copier(options: CopyOptions(referrers: true)), from: try Reference(parsing: rig.ref("single")), to: destination)
         #expect(result.referrersCopied == 1)
         let found = try await client().referrers(destination, of: try Digest(parsing: rig.digest("single")))
         #expect(found.map(\.digest.description) == [rig.digest("artifact")])
@@ -98,12 +111,14 @@ import TransferModel
     @Test func allTagsCopiesEveryTag() async throws {
         let source = try Reference(parsingRepository: "\(rig.source)/tags/many")
         let destination = try Reference(parsingRepository: "\(rig.dest)/\(unique("alltags/many"))")
-        let results = try await Copier(client: client()).copyAllTags(from: source, to: destination)
+        let client = try client()
+        let results = try await Copier().copyAllTags(from: Stores.open(ImageRef(source), client: client),
+                                                     to: Stores.open(ImageRef(destination), client: client))
         #expect(results.count == 15)
         #expect(results.allSatisfy { $0.digestPreserved })
         // One image under 15 tags: its 3 blobs move once in all.
         #expect(results.reduce(0) { $0 + $1.blobsUploaded } == 3)
-        #expect(Set(try await client().tags(destination).names) == Set(try await client().tags(source).names))
+        #expect(Set(try await client.tags(destination).names) == Set(try await client.tags(source).names))
     }
 
     // MARK: Faults
@@ -121,7 +136,7 @@ import TransferModel
         let rules = #"[{"method":"GET","path":"/blobs/\#(layer.digest)","action":"corrupt","times":-1}]"#
         try await FaultProxies.shared.with(faulty, rules: rules) {
             await #expect {
-                _ = try await Copier(client: client()).copy(from: source, to: destination)
+                _ = try await copy(from: source, to: destination)
             } throws: { error in
                 guard case RegistryError.digestMismatch(_, let expected, _) = error else { return false }
                 return expected == layer.digest && "\(error)".contains(layer.digest.description)
@@ -139,7 +154,7 @@ import TransferModel
         let destination = try Reference(parsing: "\(rig.dest)/\(unique("dropped/large")):1.0")
         let rules = #"[{"method":"GET","path":"/blobs/\#(layer.digest)","action":"drop","times":1}]"#
         let result = try await FaultProxies.shared.with(faulty, rules: rules) {
-            try await Copier(client: client()).copy(from: source, to: destination)
+            try await copy(from: source, to: destination)
         }
         #expect(result.digest.description == rig.digest("large"))
         #expect(Digest.of(try await skopeoRaw(destination.description)).description == rig.digest("large"))
@@ -155,8 +170,8 @@ import TransferModel
         let rules = #"[{"method":"GET","path":"/blobs/\#(layer.digest)","action":"stall","after":65536,"seconds":20,"times":1}]"#
         try await FaultProxies.shared.with(faulty, rules: rules) {
             let logged = try await rig.log(of: faulty).count
-            let copier = Copier(client: try client())
-            let task = Task { try await copier.copy(from: source, to: destination) }
+            let client = try client()
+            let task = Task { try await copy(from: source, to: destination, client: client) }
             try await rig.awaitStall(at: faulty, path: layer.digest.description, after: logged)
             task.cancel()
             let outcome = await task.result

@@ -1,7 +1,6 @@
 import Foundation
 import OCI
 import Registry
-import TransferModel
 import Synchronization
 
 /// Streams one blob from a download into an upload with bounded memory. The download side writes
@@ -10,9 +9,9 @@ import Synchronization
 /// writer has checked the digest and size — or, on any failure, ends at once, cleanly, so the
 /// registry is left with a consistent session that can be deleted (a body aborted mid-stream
 /// leaves one that distribution refuses to delete).
-final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
+public final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
     /// The blob being moved.
-    let expected: Descriptor
+    public let expected: Descriptor
     private let capacity: Int
     private let condition = NSCondition()
     private var buffer: [UInt8]
@@ -31,7 +30,7 @@ final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
     private var lastReported: Int64 = 0
 
     /// `onProgress` receives the bytes received so far, at most every 256 KiB.
-    init(expected: Descriptor, capacity: Int = 1 << 20, onProgress: @escaping @Sendable (Int64) -> Void) {
+    public init(expected: Descriptor, capacity: Int = 1 << 20, onProgress: @escaping @Sendable (Int64) -> Void) {
         self.expected = expected
         self.capacity = capacity
         self.buffer = [UInt8](repeating: 0, count: capacity)
@@ -39,8 +38,15 @@ final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
         self.onProgress = onProgress
     }
 
+    /// Why the pipe failed, if it did: the writer checks it when the reader's stream ends.
+    public var failed: (any Error)? {
+        condition.lock()
+        defer { condition.unlock() }
+        return failure
+    }
+
     /// How many bytes of the blob have been received and hashed.
-    var received: Int64 {
+    public var received: Int64 {
         condition.lock()
         defer { condition.unlock() }
         return receivedCount
@@ -48,7 +54,7 @@ final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
 
     // MARK: Download side
 
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
         var remaining = bytes
         condition.lock()
         defer { condition.unlock() }
@@ -93,7 +99,7 @@ final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
     }
 
     /// A download restarted from the beginning (a 200 instead of a 206): drop what the upload already has.
-    func restartDownload() {
+    public func restartDownload() {
         condition.lock()
         skip = receivedCount
         condition.unlock()
@@ -101,10 +107,10 @@ final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
 
     /// Called when the download ended: checks size and digest, then lets the upload's body end,
     /// or fails the pipe.
-    func finishDownload() throws(RegistryError) {
+    public func finishDownload() throws(RegistryError) {
         condition.lock()
         defer { condition.unlock() }
-        if let failure { throw failure as? RegistryError ?? .cancelled }
+        if let failure { throw RegistryError(bridging: failure) }
         let error: RegistryError?
         if receivedCount != expected.size {
             error = .sizeMismatch(what: "blob \(expected.digest) from the source", expected: expected.size, actual: receivedCount)
@@ -123,7 +129,7 @@ final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
     }
 
     /// Stops both sides with `error`: further writes throw it, and the upload's body ends.
-    func fail(_ error: any Error) {
+    public func fail(_ error: any Error) {
         condition.lock()
         failure = failure ?? error
         condition.broadcast()
@@ -132,7 +138,7 @@ final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
 
     // MARK: Upload side
 
-    func read(into target: UnsafeMutableRawBufferPointer) throws -> Int {
+    public func read(into target: UnsafeMutableRawBufferPointer) throws -> Int {
         condition.lock()
         defer { condition.unlock() }
         while true {
