@@ -39,14 +39,28 @@ enum FileIO {
         }
     }
 
+    /// What temporary files' names have after the final name: the writer's process id follows.
+    static let partialMarker = ".regtui-partial-"
+
     /// A new file beside `path` with a name no other writer uses.
     static func temporaryFile(beside path: String, what: String) throws(RegistryError) -> (path: String, descriptor: Int32) {
-        let name = path + ".regtui-partial-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let name = path + partialMarker + "\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let descriptor = open(name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw .file(what: what, reason: "cannot create a file beside \(path): \(String(cString: strerror(errno)))")
         }
         return (name, descriptor)
+    }
+
+    /// Removes the temporary files in `directory` whose writer is gone (a copy killed before it
+    /// could clean up); those of running processes are left alone.
+    static func removeAbandonedPartials(in directory: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names {
+            guard let marker = name.range(of: partialMarker),
+                  let pid = Int32(name[marker.upperBound...].prefix { $0 != "-" }), pid > 0 else { continue }
+            if kill(pid, 0) != 0 && errno == ESRCH { unlink(directory + "/" + name) }
+        }
     }
 
     static func makeDirectory(_ path: String, what: String) throws(RegistryError) {

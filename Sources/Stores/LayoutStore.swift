@@ -1,6 +1,7 @@
 import Foundation
 import OCI
 import Registry
+import Synchronization
 
 /// An OCI image layout on disk (`oci:PATH`): `oci-layout`, `index.json`, `blobs/sha256/…`, tags as
 /// `ref.name` annotations, several tags and images in one layout, referrers listed in the index.
@@ -46,9 +47,21 @@ public final class LayoutStore: LayoutBacked {
     public func blobSize(_ digest: Digest) async throws(RegistryError) -> Int64? { FileIO.size(file(digest.layoutPath)) }
     public func mayHaveBlobs() async throws(RegistryError) -> Bool { exists }
 
-    /// Creates the layout's skeleton when it is not there yet.
+    /// Whether this copy has looked for what a killed one left.
+    private let tidied = Mutex(false)
+
+    /// Creates the layout's skeleton when it is not there yet, and on the first write removes the
+    /// temporary files of copies that were killed.
     private func prepare() throws(RegistryError) {
         try FileIO.makeDirectory(file("blobs/sha256"), what: what)
+        let first = tidied.withLock { done in
+            defer { done = true }
+            return !done
+        }
+        if first {
+            FileIO.removeAbandonedPartials(in: file("blobs/sha256"))
+            FileIO.removeAbandonedPartials(in: path)
+        }
         if FileIO.exists(file("oci-layout")) { return }
         try withDirectoryLock(path, what: what) { () throws(RegistryError) in
             if !FileIO.exists(file("index.json")) {

@@ -113,6 +113,29 @@ import Testing
         await session.quit()
     }
 
+    @Test func anOCILayoutIsBrowsedAndCopiedIntoLikeARegistry() async throws {
+        let folder = NSTemporaryDirectory() + "regtui-headless-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let copied = try await regtui(["copy", rig.ref("multiarch"), "oci:\(folder)/source:1.0"])
+        try #require(copied.status == 0, "\(copied.stderr)")
+        let session = await Session(registries: ["oci:\(folder)/source", rig.source], width: 120, height: 32)
+        #expect(session.shows("oci:\(folder)/source"), "the layout is listed among the registries")
+        await session.press(.enter)
+        await session.press(.enter)
+        #expect(session.shows("1.0"), "its tags are listed")
+        await session.press(.enter)
+        #expect(session.shows("OCI index (3 platforms)"))
+        await session.press(.character("h"))
+        await session.press(.character("c"))
+        await session.press(.control("u"))
+        await session.type("oci:\(folder)/target:1.0")
+        await session.press(.enter)
+        #expect(session.shows("digest preserved: \(rig.digest("multiarch"))"))
+        let digest = try await regtui(["digest", "oci:\(folder)/target:1.0"])
+        #expect(digest.text.trimmingCharacters(in: .whitespacesAndNewlines) == rig.digest("multiarch"))
+        await session.quit()
+    }
+
     @Test func theDiffShowsEveryLineOfEvidenceTheCommandLinePrints() async throws {
         let session = await session(width: 160, height: 48)
         await open("verdicts/image", tag: "base", in: session)
