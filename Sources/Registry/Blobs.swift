@@ -117,19 +117,6 @@ extension RegistryClient {
         return UploadSession(location: location, minimumChunk: minimum)
     }
 
-    /// Uploads a whole blob: a session is opened, and the bytes go in one `PUT`. (A `POST
-    /// ?digest=` with the bytes is optional in the spec and distribution ignores it, which would
-    /// send them twice.)
-    public func uploadMonolithic(_ repository: Reference, digest: Digest, bytes: Data) async throws(RegistryError) {
-        let session = try await openUpload(repository)
-        do {
-            try await finishUpload(repository, session: session, digest: digest, body: .bytes(bytes))
-        } catch {
-            await cancelUpload(repository, session: session)
-            throw error
-        }
-    }
-
     /// Sends a whole blob in one `PUT` and closes the session.
     public func finishUpload(_ repository: Reference, session: UploadSession, digest: Digest,
                              body: RequestBody) async throws(RegistryError) {

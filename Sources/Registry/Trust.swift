@@ -10,15 +10,20 @@ public struct TrustPolicy: Sendable {
     public var extraPEM: Data?
     /// Directories holding `HOST[:PORT]/*.crt` (CAs) and `*.cert`/`*.key` (client certificates).
     public var certsDirectories: [String]
-    /// The system's CA bundle, which extra certificates are appended to.
+    /// The system's CA bundle, which extra certificates are appended to when there is no
+    /// hashed directory.
     public var systemBundlePath: String
+    /// The system's hashed CA directory, when it has one (Debian's `/etc/ssl/certs` does).
+    public var systemDirectory: String?
 
     public init(insecure: Bool = false, caFiles: [String] = [],
                 certsDirectories: [String] = ["/etc/docker/certs.d", "/etc/containers/certs.d"],
-                systemBundlePath: String = "/etc/ssl/certs/ca-certificates.crt") throws(RegistryError) {
+                systemBundlePath: String = "/etc/ssl/certs/ca-certificates.crt",
+                systemDirectory: String = "/etc/ssl/certs") throws(RegistryError) {
         self.insecure = insecure
         self.certsDirectories = certsDirectories
         self.systemBundlePath = systemBundlePath
+        self.systemDirectory = Self.isHashed(systemDirectory) ? systemDirectory : nil
         var pem = Data()
         for file in caFiles {
             guard let data = FileManager.default.contents(atPath: file) else {
@@ -55,11 +60,23 @@ public struct TrustPolicy: Sendable {
                 }
             }
         }
+        if let systemDirectory {
+            return TLSSettings(trustedPEM: pem.isEmpty ? nil : pem, trustedDirectory: systemDirectory,
+                               clientCertificate: certificate, clientKey: key)
+        }
         guard !pem.isEmpty else { return TLSSettings(clientCertificate: certificate, clientKey: key) }
         var bundle = FileManager.default.contents(atPath: systemBundlePath) ?? Data()
         bundle.append(0x0a)
         bundle.append(pem)
         return TLSSettings(trustedPEM: bundle, clientCertificate: certificate, clientKey: key)
+    }
+
+    /// Whether `directory` holds certificates under OpenSSL's hashed names (`5ad8a5d6.0`).
+    private static func isHashed(_ directory: String) -> Bool {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return false }
+        return names.contains { name in
+            name.count == 10 && name.hasSuffix(".0") && name.prefix(8).allSatisfy(\.isHexDigit)
+        }
     }
 
     /// Whether `host` is on the loopback interface (where docker tries HTTPS, then plain HTTP).

@@ -156,8 +156,10 @@ public final class DockerArchiveStore: ImageStore {
     public var isWritable: Bool { false }
     public var parallelWrites: Int { 1 }
     public func blobSize(_ digest: Digest) async throws(RegistryError) -> Int64? { throw readOnly() }
-    public func mayHaveBlobs() async throws(RegistryError) -> Bool { throw readOnly() }
-    public func putBlob(_ blob: Descriptor, bytes: Data) async throws(RegistryError) { throw readOnly() }
+    public func mayHaveContent() async throws(RegistryError) -> Bool { throw readOnly() }
+    public func putBlob(_ blob: Descriptor, reading: () async throws(RegistryError) -> Data) async throws(RegistryError) {
+        throw readOnly()
+    }
     public func writeBlob(_ blob: Descriptor, from pipe: BytePipe) async throws(RegistryError) {
         pipe.fail(readOnly())
         throw readOnly()

@@ -61,11 +61,12 @@ public protocol ImageStore: AnyObject, Sendable {
     var parallelWrites: Int { get }
     /// The size of a blob here, or nil when absent.
     func blobSize(_ digest: Digest) async throws(RegistryError) -> Int64?
-    /// Whether blobs may already be here: false for a repository that does not exist yet, so a
-    /// copy can skip asking about each.
-    func mayHaveBlobs() async throws(RegistryError) -> Bool
-    /// Writes a small blob, already verified.
-    func putBlob(_ blob: Descriptor, bytes: Data) async throws(RegistryError)
+    /// Whether blobs or manifests may already be here: false for a repository that does not
+    /// exist yet, so a copy can skip asking about each.
+    func mayHaveContent() async throws(RegistryError) -> Bool
+    /// Writes a small blob whose bytes, verified, `reading` returns. A registry opens its upload
+    /// session while they are read, so the two round trips overlap.
+    func putBlob(_ blob: Descriptor, reading: () async throws(RegistryError) -> Data) async throws(RegistryError)
     /// Writes a blob as it streams through `pipe`; it becomes visible only once the pipe has
     /// verified it, and nothing is left behind when it fails.
     func writeBlob(_ blob: Descriptor, from pipe: BytePipe) async throws(RegistryError)
@@ -79,6 +80,11 @@ public protocol ImageStore: AnyObject, Sendable {
 }
 
 extension ImageStore {
+    /// Writes a small blob, already verified.
+    public func putBlob(_ blob: Descriptor, bytes: Data) async throws(RegistryError) {
+        try await putBlob(blob) { () throws(RegistryError) in bytes }
+    }
+
     /// What a store that takes no writes answers to each.
     func readOnly() -> RegistryError {
         .refused(what: location.name, reason: "a container engine's archive holds no registry manifest, so a copy from it could not keep digests, and regtui does not write into it; load it into the engine and push it, or copy it with skopeo")

@@ -45,7 +45,7 @@ public final class LayoutStore: LayoutBacked {
     public var parallelWrites: Int { .max }
 
     public func blobSize(_ digest: Digest) async throws(RegistryError) -> Int64? { FileIO.size(file(digest.layoutPath)) }
-    public func mayHaveBlobs() async throws(RegistryError) -> Bool { exists }
+    public func mayHaveContent() async throws(RegistryError) -> Bool { exists }
 
     /// Whether this copy has looked for what a killed one left.
     private let tidied = Mutex(false)
@@ -71,7 +71,8 @@ public final class LayoutStore: LayoutBacked {
         }
     }
 
-    public func putBlob(_ blob: Descriptor, bytes: Data) async throws(RegistryError) {
+    public func putBlob(_ blob: Descriptor, reading: () async throws(RegistryError) -> Data) async throws(RegistryError) {
+        let bytes = try await reading()
         try prepare()
         try FileIO.makeDirectory(file("blobs/\(blob.digest.algorithm.rawValue)"), what: what)
         try FileIO.writeAtomically(bytes, to: file(blob.digest.layoutPath), what: "blob \(blob.digest) in \(what)")

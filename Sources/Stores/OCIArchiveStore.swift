@@ -96,9 +96,10 @@ public final class OCIArchiveStore: LayoutBacked, @unchecked Sendable {
         }
     }
 
-    public func mayHaveBlobs() async throws(RegistryError) -> Bool { FileIO.exists(path) }
+    public func mayHaveContent() async throws(RegistryError) -> Bool { FileIO.exists(path) }
 
-    public func putBlob(_ blob: Descriptor, bytes: Data) async throws(RegistryError) {
+    public func putBlob(_ blob: Descriptor, reading: () async throws(RegistryError) -> Data) async throws(RegistryError) {
+        let bytes = try await reading()
         try await FileIO.onThread { [self] () throws(RegistryError) in
             writeLock.lock()
             defer { writeLock.unlock() }

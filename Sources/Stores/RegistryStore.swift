@@ -30,10 +30,10 @@ public final class RegistryStore: ImageStore {
     public func manifest(_ id: ManifestID) async throws(RegistryError) -> Manifest { try await client.manifest(reference(id)) }
     public func rawManifest(_ id: ManifestID) async throws(RegistryError) -> Data { try await client.rawManifest(reference(id)) }
     public func describe(_ id: ManifestID) async throws(RegistryError) -> Descriptor? {
-        if case .digest(let digest) = id, let found = try await client.manifestDescriptor(reference(id)) {
-            return Descriptor(mediaType: found.mediaType, digest: digest, size: found.size)
-        }
-        return try await client.manifestDescriptor(reference(id))
+        guard let found = try await client.manifestDescriptor(reference(id)) else { return nil }
+        // Asked by digest, the digest is the one asked for, whatever a header says.
+        if case .digest(let digest) = id { return Descriptor(mediaType: found.mediaType, digest: digest, size: found.size) }
+        return found
     }
     public func tags() async throws(RegistryError) -> NameList { try await client.tags(repository) }
     public func referrers(of digest: Digest) async throws(RegistryError) -> [Descriptor] { try await client.referrers(repository, of: digest) }
@@ -76,9 +76,28 @@ public final class RegistryStore: ImageStore {
     public var parallelWrites: Int { .max }
 
     public func blobSize(_ digest: Digest) async throws(RegistryError) -> Int64? { try await client.blobSize(repository, digest: digest) }
-    public func mayHaveBlobs() async throws(RegistryError) -> Bool { try await client.repositoryExists(repository) }
-    public func putBlob(_ blob: Descriptor, bytes: Data) async throws(RegistryError) {
-        try await client.uploadMonolithic(repository, digest: blob.digest, bytes: bytes)
+    public func mayHaveContent() async throws(RegistryError) -> Bool { try await client.repositoryExists(repository) }
+    /// The session is opened while the bytes are read; the bytes go in one `PUT`. (A `POST
+    /// ?digest=` with the bytes is optional in the spec and distribution ignores it, which would
+    /// send them twice.) A failure on either side closes the session.
+    public func putBlob(_ blob: Descriptor, reading: () async throws(RegistryError) -> Data) async throws(RegistryError) {
+        async let opening = openSession()
+        let bytes: Data
+        do throws(RegistryError) { bytes = try await reading() } catch {
+            if case .success(let session) = await opening { await client.cancelUpload(repository, session: session) }
+            throw error
+        }
+        let session = try await opening.get()
+        do {
+            try await client.finishUpload(repository, session: session, digest: blob.digest, body: .bytes(bytes))
+        } catch {
+            await client.cancelUpload(repository, session: session)
+            throw error
+        }
+    }
+
+    private func openSession() async -> Result<UploadSession, RegistryError> {
+        do throws(RegistryError) { return .success(try await client.openUpload(repository)) } catch { return .failure(error) }
     }
 
     /// Links `digest` from another repository of the same registry; false (with nothing left

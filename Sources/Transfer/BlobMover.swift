@@ -27,12 +27,14 @@ extension Copier {
         while true {
             do throws(RegistryError) {
                 if blob.size <= Self.inMemoryLimit {
-                    let bytes = try await source.blobData(blob.digest, limit: Int(Self.inMemoryLimit))
-                    guard Int64(bytes.count) == blob.size else {
-                        throw RegistryError.sizeMismatch(what: "blob \(blob.digest) from \(source.location.name)", expected: blob.size, actual: Int64(bytes.count))
+                    try await destination.putBlob(blob) { () throws(RegistryError) in
+                        let bytes = try await source.blobData(blob.digest, limit: Int(Self.inMemoryLimit))
+                        guard Int64(bytes.count) == blob.size else {
+                            throw .sizeMismatch(what: "blob \(blob.digest) from \(source.location.name)", expected: blob.size, actual: Int64(bytes.count))
+                        }
+                        observer(.blobProgress(blob.digest, bytes: blob.size))
+                        return bytes
                     }
-                    observer(.blobProgress(blob.digest, bytes: blob.size))
-                    try await destination.putBlob(blob, bytes: bytes)
                 } else {
                     try await stream(blob, from: source, to: destination)
                 }

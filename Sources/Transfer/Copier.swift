@@ -57,8 +57,12 @@ public final class Copier: Sendable {
     public func copy(from source: any ImageStore, _ sourceID: ManifestID, to destination: any ImageStore,
                      tag: String?) async throws(RegistryError) -> CopyResult {
         try await committing(destination) { () throws(RegistryError) in
+            // What the tag points at now is asked while the source is read: two round trips at once.
+            async let pointed = Self.current(tag, at: destination)
             let top = try await source.manifest(sourceID)
-            var (result, root, inPlace) = try await copyContent(top, from: source, id: sourceID, to: destination, tag: tag)
+            let current = try await pointed.get()
+            var (result, root, inPlace) = try await copyContent(top, from: source, id: sourceID, to: destination,
+                                                                tag: tag, current: current)
             try await self.tag(root, tag, at: destination, inPlace: inPlace, result: &result)
             return result
         }
@@ -75,7 +79,9 @@ public final class Copier: Sendable {
             let groups = Dictionary(grouping: resolved, by: { $0.1.digest }).values.map { $0.sorted { $0.0 < $1.0 } }
             let copied = try await concurrentMap(groups, limit: options.jobs) { (members) throws(RegistryError) in
                 let (firstTag, manifest) = members[0]
-                return try await self.copyContent(manifest, from: source, id: .tag(firstTag), to: destination, tag: firstTag)
+                let current = try await Self.current(firstTag, at: destination).get()
+                return try await self.copyContent(manifest, from: source, id: .tag(firstTag), to: destination,
+                                                  tag: firstTag, current: current)
             }
             var results: [CopyResult] = []
             for (members, (first, root, firstInPlace)) in zip(groups, copied) {
@@ -85,7 +91,8 @@ public final class Copier: Sendable {
                         result = CopyResult(source: source.location.with(tag: tag), destination: destination.location.with(tag: tag),
                                             sourceDigest: first.sourceDigest, digest: first.digest)
                         result.alreadyPresent = true
-                        inPlace = try await self.checkTag(tag, at: destination, for: root.digest, result: &result)
+                        let current = try await Self.current(tag, at: destination).get()
+                        inPlace = try self.checkTag(tag, current: current, at: destination, for: root.digest, result: &result)
                     }
                     try await self.tag(root, tag, at: destination, inPlace: inPlace, result: &result)
                     results.append(result)
@@ -112,22 +119,27 @@ public final class Copier: Sendable {
     /// Copies `top` (fetched from `source` as `id`) and everything below it, and its referrers
     /// when asked. Writes no tag. Returns what it did and the manifest the tag is to point at.
     private func copyContent(_ top: Manifest, from source: any ImageStore, id: ManifestID, to destination: any ImageStore,
-                             tag: String?) async throws(RegistryError) -> (CopyResult, Manifest, inPlace: Bool) {
+                             tag: String?, current: Digest?) async throws(RegistryError) -> (CopyResult, Manifest, inPlace: Bool) {
         let (root, chosen) = try await selectPlatforms(top, source: source)
         var result = CopyResult(source: source.location.with(tag: Self.tagName(of: id), digest: top.digest),
                                 destination: destination.location.with(tag: tag, digest: tag == nil ? root.digest : nil),
                                 sourceDigest: top.digest, digest: root.digest)
         result.platforms = chosen
-        let inPlace = try await checkTag(tag, at: destination, for: root.digest, result: &result)
+        let inPlace = try checkTag(tag, current: current, at: destination, for: root.digest, result: &result)
         let counters = Counters()
         if inPlace {
             result.alreadyPresent = true
-        } else if try await destination.describe(.digest(root.digest)) != nil {
-            observer(.alreadyPresent(root.digest))
-            result.alreadyPresent = true
         } else {
-            // With a tag to come, the tag lists the top manifest; without one, it is listed by digest.
-            try await transferTree(root, from: source, to: destination, placement: tag == nil ? .root(tag: nil) : .child, counters: counters)
+            // A repository that does not exist yet has nothing: no need to ask about each part.
+            let populated = try await destination.mayHaveContent()
+            if populated, try await destination.describe(.digest(root.digest)) != nil {
+                observer(.alreadyPresent(root.digest))
+                result.alreadyPresent = true
+            } else {
+                // With a tag to come, the tag lists the top manifest; without one, it is listed by digest.
+                try await transferTree(root, from: source, to: destination, placement: tag == nil ? .root(tag: nil) : .child,
+                                       checkPresence: populated, counters: counters)
+            }
         }
         if options.referrers {
             result.referrersCopied = try await copyReferrers(of: root.digest, from: source, to: destination, counters: counters)
@@ -136,11 +148,17 @@ public final class Copier: Sendable {
         return (result, root, inPlace)
     }
 
-    /// Looks at what `tag` points at in `destination` before it is written: true when it is
-    /// `digest` already; a tag pointing elsewhere is noted as moved, or refused with `--no-clobber`.
-    private func checkTag(_ tag: String?, at destination: any ImageStore, for digest: Digest,
-                          result: inout CopyResult) async throws(RegistryError) -> Bool {
-        guard let tag, let current = try await destination.describe(.tag(tag))?.digest else { return false }
+    /// What `tag` points at in `destination` now (nil: no tag, or no such tag).
+    private static func current(_ tag: String?, at destination: any ImageStore) async -> Result<Digest?, RegistryError> {
+        guard let tag else { return .success(nil) }
+        do throws(RegistryError) { return .success(try await destination.describe(.tag(tag))?.digest) } catch { return .failure(error) }
+    }
+
+    /// Weighs what `tag` points at (`current`) before it is written: true when it is `digest`
+    /// already; a tag pointing elsewhere is noted as moved, or refused with `--no-clobber`.
+    private func checkTag(_ tag: String?, current: Digest?, at destination: any ImageStore, for digest: Digest,
+                          result: inout CopyResult) throws(RegistryError) -> Bool {
+        guard let tag, let current else { return false }
         if current == digest { return true }
         if options.noClobber {
             throw .refused(what: "\(destination.location.name):\(tag)", reason: "it points at \(current), not \(digest), and --no-clobber keeps it")
@@ -229,16 +247,15 @@ public final class Copier: Sendable {
     // MARK: - Executing
 
     /// Blobs (in parallel), then manifests by digest, children first; the root as `placement`.
+    /// Without `checkPresence` (a repository with nothing in it yet), no blob is asked about first.
     private func transferTree(_ root: Manifest, from source: any ImageStore, to destination: any ImageStore, placement: Placement,
-                              counters: Counters) async throws(RegistryError) {
+                              checkPresence: Bool, counters: Counters) async throws(RegistryError) {
         let (manifests, blobs) = try await plan(root, from: source)
         let bytes: Int64
         do throws(OCIError) { bytes = try Descriptor.totalSize(blobs, in: source.location.name) } catch {
             throw .badResponse(what: source.location.name, reason: error.description)
         }
         observer(.planned(source: source.location, manifests: manifests.count, blobs: blobs.count, bytes: bytes))
-        // A repository that does not exist yet has no blobs: no need to ask about each.
-        let checkPresence = try await destination.mayHaveBlobs()
         let limiter = Limiter(limit: min(options.jobs, destination.parallelWrites))
         do {
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -283,7 +300,8 @@ public final class Copier: Sendable {
         for referrer in referrers {
             let artifact = try await source.manifest(.digest(referrer.digest))
             if try await destination.describe(.digest(artifact.digest)) == nil {
-                try await transferTree(artifact, from: source, to: destination, placement: .referrer, counters: counters)
+                try await transferTree(artifact, from: source, to: destination, placement: .referrer,
+                                       checkPresence: try await destination.mayHaveContent(), counters: counters)
             } else {
                 try await destination.putManifest(artifact, as: .referrer)
             }
