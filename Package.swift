@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "Registry", dependencies: ["OCI", "CCurl", "CShims"]),
         .target(name: "TransferModel", dependencies: ["OCI"]),
         .target(name: "Stores", dependencies: ["OCI", "Registry", "CArchive"]),
+        .target(name: "LayerFiles", dependencies: ["OCI", "Registry", "Stores", "CArchive"]),
         .target(name: "Transfer", dependencies: ["OCI", "Registry", "Stores", "TransferModel"]),
         .target(name: "ManifestDiff", dependencies: ["OCI"]),
         .target(name: "TerminalUI", dependencies: ["OCI"]),
@@ -32,7 +33,7 @@ let package = Package(
         .target(name: "App", dependencies: ["OCI", "ManifestDiff", "TransferModel", "TerminalUI"]),
         .target(name: "Runtime", dependencies: ["App", "TerminalUI", "OCI", "Registry", "Stores", "Transfer", "TransferModel", "ManifestDiff"]),
         .executableTarget(name: "regtui",
-                          dependencies: ["OCI", "Registry", "Stores", "Transfer", "TransferModel", "ManifestDiff", "TerminalUI",
+                          dependencies: ["OCI", "Registry", "Stores", "LayerFiles", "Transfer", "TransferModel", "ManifestDiff", "TerminalUI",
                                          "CursesBackend", "App", "Runtime"]),
 
         // bench/tui: key-to-redraw of the UI on a large registry.

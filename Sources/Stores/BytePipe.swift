@@ -54,25 +54,34 @@ public final class BytePipe: ByteSink, ByteSource, @unchecked Sendable {
 
     // MARK: Download side
 
+    /// Called by one writer at a time. The bytes are hashed outside the lock, so the upload side
+    /// keeps draining the buffer meanwhile.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         var remaining = bytes
         condition.lock()
-        defer { condition.unlock() }
         if skip > 0 {
             let dropped = Int(min(skip, Int64(remaining.count)))
             skip -= Int64(dropped)
             remaining = UnsafeRawBufferPointer(rebasing: remaining[dropped...])
         }
-        if let failure { throw failure }
+        if let failure {
+            condition.unlock()
+            throw failure
+        }
         guard receivedCount + Int64(remaining.count) <= expected.size else {
             let error = RegistryError.sizeMismatch(what: "blob \(expected.digest) from the source", expected: expected.size,
                                                    actual: receivedCount + Int64(remaining.count))
             failure = error
             condition.broadcast()
+            condition.unlock()
             throw error
         }
-        hasher?.update(remaining)
         receivedCount += Int64(remaining.count)
+        condition.unlock()
+        // Only the writer touches the hasher (here, then in `finishDownload`).
+        hasher?.update(remaining)
+        condition.lock()
+        defer { condition.unlock() }
         while !remaining.isEmpty {
             while count == capacity && failure == nil {
                 writerWaiting = true

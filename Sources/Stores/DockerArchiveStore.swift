@@ -153,7 +153,7 @@ public final class DockerArchiveStore: ImageStore {
 
     // MARK: Writing: none
 
-    public var isWritable: Bool { false }
+    public var holdsRegistryManifests: Bool { false }
     public var parallelWrites: Int { 1 }
     public func blobSize(_ digest: Digest) async throws(RegistryError) -> Int64? { throw readOnly() }
     public func mayHaveContent() async throws(RegistryError) -> Bool { throw readOnly() }

@@ -55,8 +55,10 @@ public protocol ImageStore: AnyObject, Sendable {
     /// Streams a blob into `pipe`, which hashes and counts it; resumes where the store can.
     func readBlob(_ blob: Descriptor, into pipe: BytePipe) async throws(RegistryError)
 
-    /// Whether this store takes writes (a container engine's archive does not).
-    var isWritable: Bool { get }
+    /// Whether manifests here are exact bytes as a registry serves them. A container engine's
+    /// archive holds none: regtui rebuilds one from its `manifest.json` to read it, so nothing is
+    /// written into it, and a copy from it could keep no digest.
+    var holdsRegistryManifests: Bool { get }
     /// How many blobs may be written at once (an archive writes one entry at a time).
     var parallelWrites: Int { get }
     /// The size of a blob here, or nil when absent.

@@ -44,7 +44,7 @@ struct LayoutIndex: Sendable {
         case .only:
             guard manifests.count == 1 else {
                 let names = tags.isEmpty ? "no tags" : "tags " + tags.joined(separator: ", ")
-                throw .notFound(what: "a single image in \(what) (it lists \(manifests.count) manifests, \(names)); name one with :TAG or @DIGEST", details: [])
+                throw .file(what: what, reason: "it holds \(manifests.count) images (\(names)); name one with :TAG or @DIGEST")
             }
             return manifests[0]
         }

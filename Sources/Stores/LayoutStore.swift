@@ -41,7 +41,7 @@ public final class LayoutStore: LayoutBacked {
 
     // MARK: Writing
 
-    public var isWritable: Bool { true }
+    public var holdsRegistryManifests: Bool { true }
     public var parallelWrites: Int { .max }
 
     public func blobSize(_ digest: Digest) async throws(RegistryError) -> Int64? { FileIO.size(file(digest.layoutPath)) }

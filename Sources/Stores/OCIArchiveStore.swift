@@ -60,7 +60,7 @@ public final class OCIArchiveStore: LayoutBacked, @unchecked Sendable {
 
     // MARK: Writing
 
-    public var isWritable: Bool { true }
+    public var holdsRegistryManifests: Bool { true }
     public var parallelWrites: Int { 1 }
 
     /// Starts the new archive: the old one's entries first (its index kept aside to merge).

@@ -72,7 +72,7 @@ public final class RegistryStore: ImageStore {
 
     // MARK: Writing
 
-    public var isWritable: Bool { true }
+    public var holdsRegistryManifests: Bool { true }
     public var parallelWrites: Int { .max }
 
     public func blobSize(_ digest: Digest) async throws(RegistryError) -> Int64? { try await client.blobSize(repository, digest: digest) }

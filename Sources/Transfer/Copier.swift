@@ -56,7 +56,7 @@ public final class Copier: Sendable {
     /// `destination`, under `tag` (or by digest alone when it is nil).
     public func copy(from source: any ImageStore, _ sourceID: ManifestID, to destination: any ImageStore,
                      tag: String?) async throws(RegistryError) -> CopyResult {
-        try await committing(destination) { () throws(RegistryError) in
+        try await committing(from: source, to: destination) { () throws(RegistryError) in
             // What the tag points at now is asked while the source is read: two round trips at once.
             async let pointed = Self.current(tag, at: destination)
             let top = try await source.manifest(sourceID)
@@ -71,7 +71,7 @@ public final class Copier: Sendable {
     /// Copies every tag of `source` into `destination`. Tags are resolved first; each distinct
     /// manifest is copied once; only when all content is in are the tags written.
     public func copyAllTags(from source: any ImageStore, to destination: any ImageStore) async throws(RegistryError) -> [CopyResult] {
-        try await committing(destination) { () throws(RegistryError) in
+        try await committing(from: source, to: destination) { () throws(RegistryError) in
             let tags = try await source.tags().names
             let resolved = try await concurrentMap(tags, limit: options.jobs) { (tag) throws(RegistryError) in
                 (tag, try await source.manifest(.tag(tag)))
@@ -103,9 +103,12 @@ public final class Copier: Sendable {
     }
 
     /// Runs a copy into `destination`, then makes it visible there (`commit`), or drops what it
-    /// wrote when it fails.
-    private func committing<T>(_ destination: any ImageStore, _ work: () async throws(RegistryError) -> T) async throws(RegistryError) -> T {
-        guard destination.isWritable else { throw .refused(what: destination.location.name, reason: "regtui does not write into a container engine's archive; copy to a registry, an oci: layout or an oci-archive: file") }
+    /// wrote when it fails. A container engine's archive is refused on either side.
+    private func committing<T>(from source: any ImageStore, to destination: any ImageStore, _ work: () async throws(RegistryError) -> T) async throws(RegistryError) -> T {
+        guard destination.holdsRegistryManifests else { throw .refused(what: destination.location.name, reason: "regtui does not write into a container engine's archive; copy to a registry, an oci: layout or an oci-archive: file") }
+        guard source.holdsRegistryManifests else {
+            throw .refused(what: destination.location.name, reason: "\(source.location.name) is a container engine's archive: it holds uncompressed layers and no registry manifest (the one regtui shows is rebuilt from it), so no digest could be kept. Load it into the engine and push it (podman load -i FILE; podman push), or ask skopeo to convert it")
+        }
         do {
             let value = try await work()
             try await destination.commit()

@@ -1,4 +1,5 @@
 import Foundation
+import LayerFiles
 import ManifestDiff
 import OCI
 import Registry
@@ -9,7 +10,7 @@ struct DiffCommand: Command {
     static let name = "diff"
     static let summary = "compare two manifests and say why their digests differ"
     static let help = """
-    Usage: regtui diff REF_A REF_B [--platform P] [--bytes] [--width N] [--json]
+    Usage: regtui diff REF_A REF_B [--platform P] [--files [--times]] [--bytes] [--width N] [--json]
 
     REF_A and REF_B are image references in any store (a registry, oci:DIR[:TAG],
     oci-archive:FILE[:TAG], docker-archive:FILE[:REPO:TAG] — what docker save writes), or
@@ -22,6 +23,10 @@ struct DiffCommand: Command {
     or different, with the evidence behind it. Exit status: 0 when the digests are equal, 1 when
     they differ, 2 on error.
       --platform P   compare that platform's manifests of indexes
+      --files        also compare the two filesystems file by file (every layer streamed and
+                     hashed, nothing saved): added, removed, modified (content, type or link
+                     target), metadata (mode or owner only); --json adds "files"
+      --times        with --files, a changed mtime counts too
       --bytes        line up the exact bytes instead, whitespace made visible
       --width N      the width to fit (default: the terminal's, else 160)
       --json         print the verdict, both sides, the parts table and the evidence as JSON
@@ -32,8 +37,13 @@ struct DiffCommand: Command {
     let platform: Platform?
     let exactBytes: Bool
     let width: Int?
+    let files: Bool
+    let times: Bool
 
     init(arguments: inout Arguments) throws(UsageError) {
+        files = arguments.flag("--files")
+        times = arguments.flag("--times")
+        guard files || !times else { throw UsageError("--times goes with --files") }
         let platforms = try parsePlatforms(arguments.options("--platform"))
         guard platforms.count <= 1 else { throw UsageError("give --platform once") }
         platform = platforms.first
@@ -63,15 +73,29 @@ struct DiffCommand: Command {
         async let b = load(right, context)
         let (treeA, treeB) = try await (a, b)
         let comparison = ManifestComparison(treeA, treeB)
+        let changes = files ? try await fileChanges(context) : nil
         if context.json {
-            Self.report(comparison, to: context.output)
+            Self.report(comparison, files: changes, to: context.output)
         } else {
             let view = exactBytes ? comparison.exactBytes() : comparison.json()
             let columns = width ?? Self.terminalWidth() ?? 160
-            context.output.styled(DiffPrinter(comparison: comparison, view: view, width: columns).lines,
+            context.output.styled(DiffPrinter(comparison: comparison, view: view, width: columns, files: changes).lines,
                                   color: context.output.stdoutIsTerminal && !Output.noColor)
         }
         return comparison.a.digest == comparison.b.digest ? ExitStatus.success : ExitStatus.negative
+    }
+
+    /// Both merged filesystems, read at once with every file hashed, compared.
+    private func fileChanges(_ context: Context) async throws -> [FileChange] {
+        func filesystem(_ operand: Operand) async throws -> MergedFilesystem {
+            guard case .reference(let reference) = operand else {
+                throw UsageError("--files needs images in a store, not a manifest file (file:…)")
+            }
+            return try await ImageFiles.open(context.store(reference), reference.manifestID, platform: platform).merged(content: .hash)
+        }
+        async let a = filesystem(left)
+        async let b = filesystem(right)
+        return try await LayerFiles.fileChanges(a, b, times: times)
     }
 
     private func load(_ operand: Operand, _ context: Context) async throws -> ImageTree {
@@ -103,8 +127,23 @@ struct DiffCommand: Command {
 
     /// The `--json` output: verdict, explanation, both sides, the parts table, evidence and pairs.
     /// Registry text in it is made inert with `safe`, so it is written as it is made.
-    static func report(_ comparison: ManifestComparison, to output: Output) {
+    static func report(_ comparison: ManifestComparison, files: [FileChange]?, to output: Output) {
         var json = JSONWriter(sink: output.json)
+        func entry(_ entry: FileEntry?) {
+            guard let entry else { return json.string(nil) }
+            json.beginObject()
+            json.key("gid"); json.number(Int(entry.gid))
+            json.key("layer"); json.number(entry.layer)
+            if let target = entry.linkTarget { json.key("linkTarget"); json.string(target) }
+            json.key("mode"); json.string(entry.octalMode)
+            json.key("mtime"); json.number(Int(entry.mtime))
+            json.key("path"); json.string(entry.path)
+            if let digest = entry.sha256 { json.key("sha256"); json.string(digest.description) }
+            json.key("size"); json.number(Int(entry.size))
+            json.key("type"); json.string(entry.type.rawValue)
+            json.key("uid"); json.number(Int(entry.uid))
+            json.endObject()
+        }
         func side(_ summary: SideSummary) {
             json.beginObject()
             json.key("configDigest"); json.string(summary.configDigest?.description)
@@ -121,6 +160,18 @@ struct DiffCommand: Command {
         for line in comparison.evidence { json.string(line) }
         json.endArray()
         json.key("explanation"); json.string(comparison.verdict.explanation)
+        if let files {
+            json.key("files"); json.beginArray()
+            for change in files {
+                json.beginObject()
+                json.key("a"); entry(change.a)
+                json.key("b"); entry(change.b)
+                json.key("change"); json.string(change.change.rawValue)
+                json.key("path"); json.string(change.path)
+                json.endObject()
+            }
+            json.endArray()
+        }
         json.key("pairs"); json.beginArray()
         for pair in comparison.pairs {
             json.beginObject()

@@ -1,3 +1,4 @@
+import LayerFiles
 import ManifestDiff
 import OCI
 import Registry
@@ -9,11 +10,18 @@ struct DiffPrinter {
     let comparison: ManifestComparison
     let view: SideBySide
     let width: Int
+    /// The file-level differences, when `--files` asked for them.
+    var files: [FileChange]? = nil
 
     var lines: [TextLine] {
         var out: [TextLine] = []
         out.append(TextLine("verdict: \(comparison.verdict.rawValue)", .bold) + TextLine(" — " + comparison.verdict.explanation))
         for line in comparison.evidence { out.append(TextLine("  • " + line)) }
+        if let files {
+            out += FileChangeLines.lines(files)
+        } else if comparison.verdict == .different {
+            out.append(TextLine("  (run with --files to see which files differ)", .dim))
+        }
         out.append("")
         out.append(TextLine("A ", .bold) + TextLine(comparison.a.reference))
         out.append(TextLine("  \(comparison.a.digest)  \(comparison.a.size) bytes  \(comparison.a.mediaType)"))

@@ -44,6 +44,9 @@ struct Output: Sendable {
         lines(String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
     }
 
+    /// Exact bytes into a pipe or file, a piece at a time (`cat`); the caller keeps them off a terminal.
+    func raw(_ chunk: UnsafeRawBufferPointer) { Self.write(Data(chunk), to: STDOUT_FILENO) }
+
     /// A value as indented JSON with sorted keys, exact, its controls escaped.
     func json<Value: Encodable>(_ value: Value) {
         let encoder = JSONEncoder()

@@ -25,7 +25,11 @@ import Testing
         let warm = try await regtui(["copy", rig.ref("multiarch"), destination, "--json"], environment: environment)
         let again = try #require(JSONValue.parse(warm.stdout))
         #expect(again["alreadyPresent"] == .bool(true))
-        #expect((again["requests"]?.number ?? 99) <= 3)
+        #expect(again["requests"]?.number == 2, "the version check and one HEAD of the tag")
+        let retag = try #require(JSONValue.parse(try await regtui(["copy", rig.ref("multiarch"), "\(destination):other", "--json"],
+                                                                   environment: environment).stdout))
+        #expect(retag["blobsUploaded"]?.number == 0 && retag["manifestsPushed"]?.number == 0)
+        #expect(retag["requests"]?.number == 5, "version check, HEAD tag, tag list, HEAD digest, PUT tag")
     }
 
     @Test func plainOutputListsEachBlobAndTheResult() async throws {

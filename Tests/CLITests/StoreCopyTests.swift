@@ -271,6 +271,10 @@ import Testing
             #expect(inspect["config"]?["digest"]?.string == rig.fixtures["single"]?["config"]?.string, "\(format): same config")
             let diff = try await regtui(["diff", rig.ref("single"), "\(format):\(saved)"], environment: environment)
             #expect(diff.text.contains("verdict: recompressed") && diff.text.contains("the same config"), "\(format): \(diff.text)")
+            if format == "docker-archive" {
+                let copied = try await regtui(["copy", "\(format):\(saved)", "oci:\(try scratch("layout")):1.0"], environment: environment)
+                #expect(copied.status == 2 && copied.stderr.contains("so no digest could be kept"), "\(copied.stderr)")
+            }
         }
     }
 
@@ -282,6 +286,10 @@ import Testing
         #expect(try await run(["tags", "oci:\(path)"]).text == "localhost/single:latest\n")
         let untagged = try await regtui(["copy", "oci:\(path):localhost/single:latest", "\(rig.dest)/\(unique("names/x"))"], environment: environment)
         #expect(untagged.status == 2 && untagged.stderr.contains("is no tag here: name one"), "\(untagged.stderr)")
+        _ = try await copy(rig.ref("multiarch"), "oci:\(path):1.0")
+        let ambiguous = try await regtui(["digest", "oci:\(path)"], environment: environment)
+        #expect(ambiguous.status == 2 && ambiguous.stderr.contains("holds 2 images (tags localhost/single:latest, 1.0); name one with :TAG"),
+                "\(ambiguous.stderr)")
         let bad = try await regtui(["digest", "oci:\(path):-bad"], environment: environment)
         #expect(bad.status == 2 && bad.stderr.contains("may contain only letters, digits"))
     }

@@ -105,6 +105,7 @@ public enum JSONValue: Sendable, Decodable, Equatable {
     public var string: String? { if case .string(let value) = self { value } else { nil } }
     public var number: Double? { if case .number(let value) = self { value } else { nil } }
     public var array: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
+    public var object: [String: JSONValue]? { if case .object(let value) = self { value } else { nil } }
 }
 
 /// The rig's fault proxies are shared: tests that set faults take turns through this.

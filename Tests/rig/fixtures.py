@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import random
+import subprocess
 import tarfile
 import urllib.error
 import urllib.request
@@ -16,6 +17,7 @@ OCI_INDEX = "application/vnd.oci.image.index.v1+json"
 OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
 OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
+OCI_LAYER_ZSTD = "application/vnd.oci.image.layer.v1.tar+zstd"
 OCI_EMPTY = "application/vnd.oci.empty.v1+json"
 DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json"
 DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json"
@@ -47,6 +49,60 @@ class Layer:
         self.tar = buf.getvalue()
         self.diff_id = sha256(self.tar)
         self.blob = self.tar if level is None else gzip.compress(self.tar, compresslevel=level, mtime=0)
+
+
+class TarLayer:
+    """A layer of several members, each (name, kind, value, mode): kind file (value: bytes), dir,
+    symlink or hardlink (value: the target). `form` is the tar format (GNU, PAX, USTAR);
+    `compression` gzip, zstd or None."""
+
+    def __init__(self, members, form=tarfile.GNU_FORMAT, compression="gzip"):
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w", format=form) as tar:
+            for name, kind, value, mode in members:
+                info = tarfile.TarInfo(name)
+                info.mtime = 1700000000
+                info.mode = mode
+                if kind == "file":
+                    info.size = len(value)
+                    tar.addfile(info, io.BytesIO(value))
+                    continue
+                info.type = {"dir": tarfile.DIRTYPE, "symlink": tarfile.SYMTYPE, "hardlink": tarfile.LNKTYPE}[kind]
+                if kind != "dir":
+                    info.linkname = value
+                tar.addfile(info)
+        self.tar = buf.getvalue()
+        self.diff_id = sha256(self.tar)
+        if compression == "gzip":
+            self.blob, self.media_type = gzip.compress(self.tar, compresslevel=9, mtime=0), OCI_LAYER_GZIP
+        elif compression == "zstd":
+            zstd = subprocess.run(["zstd", "-q", "-c", "-19"], input=self.tar, capture_output=True, check=True)
+            self.blob, self.media_type = zstd.stdout, OCI_LAYER_ZSTD
+        else:
+            self.blob, self.media_type = self.tar, OCI_LAYER
+
+
+class ZeroBomb:
+    """A gzip layer holding one file of `size` zero bytes: tiny compressed, huge decompressed."""
+
+    def __init__(self, size):
+        out = io.BytesIO()
+        digest = hashlib.sha256()
+        info = tarfile.TarInfo("zeros")
+        info.size = size
+        info.mode = 0o644
+        with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6, mtime=0) as packed:
+            def write(data):
+                digest.update(data)
+                packed.write(data)
+            write(info.tobuf(format=tarfile.USTAR_FORMAT))
+            chunk = bytes(1 << 20)
+            for _ in range(size >> 20):
+                write(chunk)
+            write(bytes(1024))
+        self.blob = out.getvalue()
+        self.diff_id = "sha256:" + digest.hexdigest()
+        self.media_type = OCI_LAYER_GZIP
 
 
 def config_json(arch, layers, variant=None, created="2026-01-01T00:00:00Z", cmd=("/bin/sh",)):
@@ -118,7 +174,7 @@ def image(reg, repo, arch, layers, manifest_type=OCI_MANIFEST, config_type=OCI_C
         reg.push_blob(repo, layer.blob)
     manifest = {"schemaVersion": 2, "mediaType": manifest_type,
                 "config": descriptor(config_type, config),
-                "layers": [descriptor(layer_type, l.blob) for l in layers]}
+                "layers": [descriptor(getattr(l, "media_type", layer_type), l.blob) for l in layers]}
     if annotations:
         manifest["annotations"] = annotations
     data = encode(manifest)
@@ -207,6 +263,7 @@ def seed(host, large_size=8 << 20, catalog_repos=40, big_size=0):
         out["big"] = {"ref": "demo/big:1.0", "digest": digest, "layerSize": len(big.blob)}
 
     out["verdicts"] = verdicts(reg)
+    out["files"] = files(reg)
     if catalog_repos >= 40:
         out["load"] = load_repository(reg, "load/app", 200)
 
@@ -220,6 +277,35 @@ def seed(host, large_size=8 << 20, catalog_repos=40, big_size=0):
     out["catalogRepos"] = catalog_repos
     return out
 
+
+
+def files(reg):
+    """Images whose layers exercise what `regtui files`, `cat` and `diff --files` read: GNU, PAX
+    and USTAR tars; gzip, zstd and no compression; whiteouts, an opaque directory, hardlinks,
+    symlinks, long and non-ASCII names, a name with an escape sequence, an entry climbing out
+    with `..`; and a gzip bomb (256 MiB of zeros in a few hundred KiB)."""
+    repo = "files/image"
+    long_name = "long/" + "n" * 150 + "/" + "f" * 120
+    first = TarLayer([("etc", "dir", None, 0o755), ("etc/a", "file", b"alpha\n", 0o644), ("etc/b", "file", b"bravo\n", 0o644),
+                      ("etc/c", "file", b"charlie\n", 0o644), ("etc/hl", "hardlink", "etc/a", 0o644),
+                      ("bin", "dir", None, 0o755), ("bin/busybox", "file", b"#!busybox\n", 0o755), ("bin/sh", "symlink", "busybox", 0o777),
+                      ("dir", "dir", None, 0o755), ("dir/x", "file", b"x\n", 0o644), ("dir/sub", "dir", None, 0o755),
+                      ("dir/sub/y", "file", b"y\n", 0o644), (long_name, "file", b"long\n", 0o644),
+                      ("../escape", "file", b"out\n", 0o644), ("esc\x1b]0;owned\x07name", "file", b"esc\n", 0o644)],
+                     tarfile.GNU_FORMAT, "gzip")
+    second = TarLayer([("etc/.wh.b", "file", b"", 0o644), ("dir", "dir", None, 0o755), ("dir/.wh..wh..opq", "file", b"", 0o644),
+                       ("dir/new", "file", b"new\n", 0o644), ("etc/a", "file", b"alpha 2\n", 0o644),
+                       ("usr/\u00fc/\u00fcn\u00efcode.txt", "file", b"u\n", 0o644)], tarfile.PAX_FORMAT, "zstd")
+    third = TarLayer([("etc/c", "file", b"charlie\n", 0o600), ("lib/link", "symlink", "../etc/a", 0o777)],
+                     tarfile.USTAR_FORMAT, None)
+    changed = TarLayer([("etc/c", "file", b"charlie\n", 0o644), ("lib/link", "symlink", "/etc/c", 0o777),
+                        ("etc/a", "file", b"alpha 3\n", 0o644), ("bin/.wh.sh", "file", b"", 0o644),
+                        ("new/file", "file", b"added\n", 0o644)], tarfile.USTAR_FORMAT, None)
+    out = {"longName": "/" + long_name}
+    _, out["base"], _ = image(reg, repo, "amd64", [first, second, third], tag="1.0")
+    _, out["changed"], _ = image(reg, repo, "amd64", [first, second, changed], tag="changed")
+    _, out["bomb"], _ = image(reg, "files/bomb", "amd64", [ZeroBomb(256 << 20)], tag="1.0")
+    return out
 
 
 def verdicts(reg):

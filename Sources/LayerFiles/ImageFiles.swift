@@ -1,0 +1,67 @@
+import OCI
+import Registry
+import Stores
+
+/// What is inside one image: its layers' entries and the merged filesystem, read from any store.
+public struct ImageFiles: Sendable {
+    /// Layers read at once.
+    public static let parallelLayers = 4
+
+    public let store: any ImageStore
+    /// The image manifest (an index's child chosen by platform).
+    public let manifest: Manifest
+    public let image: ImageManifest
+
+    /// The image `id` names in `store`; for an index, its `platform` child, or the host's (else
+    /// the first) without one.
+    public static func open(_ store: any ImageStore, _ id: ManifestID, platform: Platform?) async throws(RegistryError) -> ImageFiles {
+        var (manifest, _) = try await store.manifest(id, platform: platform)
+        if let index = manifest.index {
+            guard let entry = index.descriptor(for: .host) ?? index.manifests.first else {
+                throw .notFound(what: "any image in the index \(store.location.name) \(id)", details: [])
+            }
+            manifest = try await store.manifest(.digest(entry.digest))
+        }
+        guard let image = manifest.image else {
+            throw .badResponse(what: "\(store.location.name) \(id)", reason: "a \(manifest.mediaType.friendlyName) has no layers")
+        }
+        return ImageFiles(store: store, manifest: manifest, image: image)
+    }
+
+    /// One layer's own entries (1-based `position`), whiteouts shown as such.
+    public func layer(_ position: Int, content: LayerReader.Content = .skip) async throws(RegistryError) -> [FileEntry] {
+        guard image.layers.indices.contains(position - 1) else {
+            throw .notFound(what: "layer \(position) of \(store.location.name) (it has \(image.layers.count))", details: [])
+        }
+        return try await LayerReader(store: store, blob: image.layers[position - 1], position: position).entries(content: content)
+    }
+
+    /// The merged filesystem: every layer read (a few at once), then applied in order.
+    public func merged(content: LayerReader.Content = .skip) async throws(RegistryError) -> MergedFilesystem {
+        let positions = image.layers.indices.map { $0 + 1 }
+        let layers = try await concurrentMap(positions, limit: Self.parallelLayers) { (position) throws(RegistryError) in
+            try await layer(position, content: content)
+        }
+        var filesystem = MergedFilesystem()
+        for entries in layers { filesystem.apply(entries) }
+        return filesystem
+    }
+
+    /// Streams the bytes of the file at `path` as the merged filesystem has it (symlinks followed
+    /// inside the image) to `sink`. Returns the entry, or nil when the path is absent, whited out,
+    /// or not a regular file (then `reason` says which).
+    public func cat(_ path: String, into sink: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void) async throws(RegistryError) -> FileEntry {
+        let filesystem = try await merged()
+        guard let entry = filesystem.resolve(path) else {
+            throw .notFound(what: "\(path) in \(store.location.name)", details: [])
+        }
+        // A hardlink's bytes are its target's, as its own layer holds them.
+        let source = entry.type == .hardlink ? entry.linkTarget : entry.path
+        guard entry.type == .file || entry.type == .hardlink, let source else {
+            throw .file(what: "\(path) in \(store.location.name)", reason: "it is a \(entry.type.rawValue), not a file")
+        }
+        let reader = LayerReader(store: store, blob: image.layers[entry.layer - 1], position: entry.layer)
+        _ = try await reader.entries(content: .extract(source), sink: sink)
+        return entry
+    }
+}
