@@ -73,8 +73,8 @@ func drawText(_ view: TextView, _ state: AppState, _ layout: Layout, _ buffer: i
 enum DiffHeader {
     static func lines(_ view: DiffView, width: Int, rows: Int) -> [StyledLine] {
         guard let comparison = view.comparison else { return [StyledLine(view.error ?? "comparing…")] }
-        var lines = [StyledLine("verdict: \(comparison.verdict.rawValue)", style: .bold)]
-        lines += wrap(comparison.verdict.explanation, width: width).map { StyledLine($0, style: .dim) }
+        var lines = [StyledLine("verdict: \(comparison.headline)", style: .bold)]
+        lines += wrap(comparison.fullExplanation, width: width).map { StyledLine($0, style: .dim) }
         for evidence in comparison.evidence { lines += wrap("• " + evidence, width: width).map { StyledLine($0) } }
         lines.append(StyledLine("A \(comparison.a.digest)  \(comparison.a.size) B  \(comparison.a.reference)"))
         lines.append(StyledLine("B \(comparison.b.digest)  \(comparison.b.size) B  \(comparison.b.reference)"))

@@ -65,3 +65,27 @@ public struct ImageFiles: Sendable {
         return entry
     }
 }
+
+/// One layer's uncompressed bytes against the `diff_id` its image's config declares.
+public struct DiffIDCheck: Sendable, Equatable {
+    /// 1-based.
+    public var position: Int
+    /// What the config says (nil when it lists no diff_id for this layer).
+    public var declared: Digest?
+    /// The sha256 of the layer decompressed.
+    public var actual: Digest
+    public var matches: Bool { declared == actual }
+}
+
+extension ImageFiles {
+    /// Decompresses the layers at `positions` (1-based), a few at once, and checks each against
+    /// its diff_id.
+    public func checkDiffIDs(at positions: [Int]) async throws(RegistryError) -> [DiffIDCheck] {
+        let declared = try await store.readConfig(image.config).1.rootfs?.diffIDs ?? []
+        return try await concurrentMap(positions, limit: Self.parallelLayers) { (position) throws(RegistryError) in
+            let actual = try await LayerReader(store: store, blob: image.layers[position - 1], position: position).uncompressedDigest()
+            return DiffIDCheck(position: position, declared: declared.indices.contains(position - 1) ? declared[position - 1] : nil,
+                               actual: actual)
+        }
+    }
+}

@@ -38,14 +38,29 @@ public struct LayerReader: Sendable {
     /// `sink` receives an extracted file's bytes.
     public func entries(content: Content = .skip,
                         sink: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void = { _ in }) async throws(RegistryError) -> [FileEntry] {
+        let position = self.position
+        return try await scanning { pipe, what throws(RegistryError) in
+            try ArchiveScan(pipe: pipe, what: what, layer: position, content: content, sink: sink).entries()
+        }
+    }
+
+    /// The sha256 of the layer's uncompressed bytes: what its config's `diff_id` must be.
+    public func uncompressedDigest() async throws(RegistryError) -> Digest {
+        let position = self.position
+        return try await scanning { pipe, what throws(RegistryError) in
+            try ArchiveScan(pipe: pipe, what: what, layer: position, content: .skip, sink: { _ in }).uncompressedDigest()
+        }
+    }
+
+    /// Streams the blob through a pipe (checking its digest) while `work` reads the pipe on a
+    /// thread of its own; the result only once every byte matched.
+    private func scanning<T: Sendable>(_ work: @escaping @Sendable (BytePipe, String) throws(RegistryError) -> T) async throws(RegistryError) -> T {
         let pipe = BytePipe(expected: blob) { _ in }
         let what = "layer \(position) (\(blob.digest)) of \(store.location.name)"
-        let scan = Task.detached { () -> Result<[FileEntry], RegistryError> in
+        let scan = Task.detached { () -> Result<T, RegistryError> in
             await withCheckedContinuation { continuation in
                 let thread = Thread {
-                    let result = Result { () throws(RegistryError) in
-                        try ArchiveScan(pipe: pipe, what: what, layer: position, content: content, sink: sink).run()
-                    }
+                    let result = Result { () throws(RegistryError) in try work(pipe, what) }
                     if case .failure(let error) = result { pipe.fail(error) }
                     continuation.resume(returning: result)
                 }
@@ -89,17 +104,42 @@ private final class ArchiveScan {
         self.sink = sink
     }
 
-    func run() throws(RegistryError) -> [FileEntry] {
+    /// libarchive reading the pipe: as a tar, or (`raw`) as one stream of decompressed bytes.
+    private func open(raw: Bool) throws(RegistryError) -> OpaquePointer {
         guard let archive = archive_read_new() else { throw .unexpected("libarchive could not start") }
-        defer { archive_read_free(archive) }
         archive_read_support_filter_all(archive)
-        archive_read_support_format_tar(archive)
-        let unmanaged = Unmanaged.passUnretained(self)
-        let opened = archive_read_open(archive, unmanaged.toOpaque(), nil, { _, client, block in
-            let scan = Unmanaged<ArchiveScan>.fromOpaque(client!).takeUnretainedValue()
-            return scan.fill(block)
+        if raw { archive_read_support_format_raw(archive) } else { archive_read_support_format_tar(archive) }
+        let opened = archive_read_open(archive, Unmanaged.passUnretained(self).toOpaque(), nil, { _, client, block in
+            Unmanaged<ArchiveScan>.fromOpaque(client!).takeUnretainedValue().fill(block)
         }, nil)
-        guard opened == ARCHIVE_OK else { throw failure(archive, "not a tar archive") }
+        guard opened == ARCHIVE_OK else {
+            let error = failure(archive, raw ? "not a stream libarchive can decompress" : "not a tar archive")
+            archive_read_free(archive)
+            throw error
+        }
+        return archive
+    }
+
+    func uncompressedDigest() throws(RegistryError) -> Digest {
+        let archive = try open(raw: true)
+        defer { archive_read_free(archive) }
+        var header: OpaquePointer?
+        guard archive_read_next_header(archive, &header) == ARCHIVE_OK else { throw failure(archive, "no data") }
+        var hasher = DigestHasher()
+        var data = [UInt8](repeating: 0, count: 1 << 18)
+        while true {
+            let count = data.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress, $0.count) }
+            guard count >= 0 else { throw failure(archive, "a broken stream") }
+            if count == 0 { break }
+            data.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        }
+        try drain()
+        return hasher.finish()
+    }
+
+    func entries() throws(RegistryError) -> [FileEntry] {
+        let archive = try open(raw: false)
+        defer { archive_read_free(archive) }
         var entries: [FileEntry] = []
         // Regular files' sizes and hashes by path, for the hardlinks to them in this layer.
         var files: [String: (size: Int64, sha256: Digest?)] = [:]
@@ -137,10 +177,14 @@ private final class ArchiveScan {
             }
             entries.append(entry)
         }
-        // The rest of the blob (the tar's padding) still passes through the digest check.
+        try drain()
+        return entries
+    }
+
+    /// Reads the rest of the blob (a tar's padding) so it still passes the digest check.
+    private func drain() throws(RegistryError) {
         while try readPipe() > 0 {}
         if let failed = pipe.failed { throw RegistryError(bridging: failed) }
-        return entries
     }
 
     /// libarchive's read callback: the next bytes from the pipe.

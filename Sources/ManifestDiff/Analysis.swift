@@ -7,6 +7,8 @@ enum Analysis {
         var verdict: Verdict
         var evidence: [String]
         var pairs: [PairVerdict] = []
+        /// How the platform pairs differ, for a `platform-extracted` verdict, when they do.
+        var inner: Verdict?
     }
 
     static func compare(_ left: ImageTree, _ right: ImageTree) -> Result {
@@ -39,7 +41,7 @@ enum Analysis {
         let a = x.bytes, b = y.bytes
         var evidence = ["the same JSON value in different bytes (\(a.count) vs \(b.count) bytes)"]
         if let offset = zip(a, b).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset ?? (a.count != b.count ? min(a.count, b.count) : nil) {
-            evidence.append("the first difference is at byte \(offset): \(context(a, offset)) vs \(context(b, offset))")
+            evidence.append("the first difference is at byte offset \(offset) (counted from 0): \(context(a, offset)) vs \(context(b, offset))")
         }
         if spelling.isWhitespaceOnly { evidence.append("only whitespace differs (indentation, spaces or newlines)") }
         if spelling.keyOrder { evidence.append("object keys are in a different order") }
@@ -81,6 +83,8 @@ enum Analysis {
                 evidence.append("\(count - Self.layersNamed) more layers differ as blobs (\(count) of \(min(x.layers.count, y.layers.count)) in all; the parts table lists each)")
             }
             if x.layers.count != y.layers.count { evidence.append("layer counts differ: \(x.layers.count) vs \(y.layers.count)") }
+            let types = mediaTypeChanges(left.manifest, right.manifest)
+            if !types.isEmpty { evidence.append("the media types changed too: " + types.joined(separator: "; ")) }
             return Result(verdict: .recompressed, evidence: evidence)
         }
         var evidence = ["different configs: image ID \(x.config.digest.short) vs \(y.config.digest.short)"]
@@ -94,29 +98,63 @@ enum Analysis {
         if !leftIDs.isEmpty, leftIDs == rightIDs {
             evidence.append("the filesystem layers are the same (equal diff_ids); the configs differ in: \(configFieldsDiffering(left.config, right.config).joined(separator: ", "))")
         } else if !leftIDs.isEmpty || !rightIDs.isEmpty {
-            let first = zip(leftIDs, rightIDs).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(leftIDs.count, rightIDs.count)
-            evidence.append("the filesystem content differs from layer \(first + 1) on (diff_ids \(leftIDs.count) vs \(rightIDs.count))")
+            evidence.append(filesystemDifference(leftIDs, rightIDs))
         }
         return Result(verdict: .different, evidence: evidence)
     }
 
+    /// Which layers' contents differ, by their diff_ids, and which are the same.
+    static func filesystemDifference(_ a: [Digest], _ b: [Digest]) -> String {
+        let differing = (0..<max(a.count, b.count)).filter { $0 >= a.count || $0 >= b.count || a[$0] != b[$0] }
+        let named = differing.prefix(layersNamed).map { String($0 + 1) }.joined(separator: ", ")
+        let more = differing.count > layersNamed ? " and \(differing.count - layersNamed) more" : ""
+        let same = max(a.count, b.count) - differing.count
+        let counts = a.count == b.count ? "of \(a.count)" : "of \(a.count) vs \(b.count)"
+        return "the filesystem content differs in layer\(differing.count == 1 ? "" : "s") \(named)\(more) (\(counts), by diff_id)"
+            + (same > 0 ? "; \(same) \(same == 1 ? "layer is" : "layers are") the same" : "")
+    }
+
     /// Where two manifests with the same blobs differ in form.
     static func formFields(_ a: Manifest, _ b: Manifest) -> [String] {
-        var evidence: [String] = []
-        if a.mediaType != b.mediaType { evidence.append("manifest media type: \(a.mediaType) vs \(b.mediaType)") }
+        var evidence = mediaTypeChanges(a, b)
         if let x = a.image, let y = b.image {
-            if x.config.mediaType != y.config.mediaType { evidence.append("config media type: \(x.config.mediaType) vs \(y.config.mediaType)") }
-            let layerTypes = zip(x.layers, y.layers).filter { $0.mediaType != $1.mediaType }
-            if let (l, r) = layerTypes.first {
-                evidence.append("layer media types (\(layerTypes.count) of \(x.layers.count)): \(l.mediaType) vs \(r.mediaType)")
-            }
-            if x.annotations != y.annotations { evidence.append("annotations differ") }
+            if let change = annotationChanges(x.annotations, y.annotations) { evidence.append(change) }
             if x.artifactType != y.artifactType { evidence.append("artifactType: \(x.artifactType ?? "none") vs \(y.artifactType ?? "none")") }
             if x.subject != y.subject { evidence.append("subject differs") }
         }
-        if let x = a.index, let y = b.index, x.annotations != y.annotations { evidence.append("annotations differ") }
+        if let x = a.index, let y = b.index, let change = annotationChanges(x.annotations, y.annotations) { evidence.append(change) }
         if evidence.isEmpty { evidence.append("other fields of the manifest differ (see the JSON)") }
         return evidence
+    }
+
+    /// The media types that changed: the manifest's (or index's) own, the config's, the layers'.
+    static func mediaTypeChanges(_ a: Manifest, _ b: Manifest) -> [String] {
+        var changes: [String] = []
+        if a.mediaType != b.mediaType {
+            let what = a.index != nil && b.index != nil ? "the index type changed" : "the manifest type changed"
+            changes.append("\(what): \(a.mediaType.friendlyName) → \(b.mediaType.friendlyName) (\(a.mediaType) → \(b.mediaType))")
+        }
+        if let x = a.image, let y = b.image {
+            if x.config.mediaType != y.config.mediaType {
+                changes.append("config media type: \(x.config.mediaType.friendlyName) → \(y.config.mediaType.friendlyName)")
+            }
+            let layerTypes = zip(x.layers, y.layers).filter { $0.mediaType != $1.mediaType }
+            if let (l, r) = layerTypes.first {
+                changes.append("layer media types (\(layerTypes.count) of \(x.layers.count)): \(l.mediaType.friendlyName) → \(r.mediaType.friendlyName)")
+            }
+        }
+        return changes
+    }
+
+    /// "annotations: added k; removed k; changed k", or nil when they are the same.
+    static func annotationChanges(_ a: [String: String]?, _ b: [String: String]?) -> String? {
+        let x = a ?? [:], y = b ?? [:]
+        guard x != y else { return nil }
+        let added = y.keys.filter { x[$0] == nil }.sorted(), removed = x.keys.filter { y[$0] == nil }.sorted()
+        let changed = x.keys.filter { y[$0] != nil && y[$0] != x[$0] }.sorted()
+        let parts = [("added", added), ("removed", removed), ("changed", changed)].filter { !$0.1.isEmpty }
+            .map { "\($0.0) \($0.1.joined(separator: ", "))" }
+        return "annotations: " + parts.joined(separator: "; ")
     }
 
     static func configFieldsDiffering(_ a: Data?, _ b: Data?) -> [String] {
@@ -137,7 +175,7 @@ enum Analysis {
         var pairs: [(String, Descriptor?, Descriptor?)] = []
         var unmatched = b.manifests
         for (position, entry) in a.manifests.enumerated() {
-            let label = entry.platform?.normalized.description ?? "entry \(position + 1)"
+            let label = entry.platform?.description ?? "entry \(position + 1)"
             let match = unmatched.firstIndex { other in
                 if let p = entry.platform, let q = other.platform { return p.normalized == q.normalized }
                 return entry.platform == nil && other.platform == nil && other.digest == entry.digest
@@ -145,7 +183,7 @@ enum Analysis {
             pairs.append((label, entry, match.map { unmatched.remove(at: $0) }))
         }
         for entry in unmatched {
-            pairs.append((entry.platform?.normalized.description ?? "unpaired entry", nil, entry))
+            pairs.append((entry.platform?.description ?? "unpaired entry", nil, entry))
         }
         return pairs
     }
@@ -180,7 +218,8 @@ enum Analysis {
         if !onlyA.isEmpty || !onlyB.isEmpty {
             let subset = (onlyA.isEmpty || onlyB.isEmpty) && !paired.isEmpty && worst.severity <= Verdict.recompressed.severity
             evidence.insert("platforms only in A: \(onlyA.isEmpty ? "none" : onlyA.joined(separator: ", ")); only in B: \(onlyB.isEmpty ? "none" : onlyB.joined(separator: ", "))", at: 0)
-            return Result(verdict: subset ? .platformExtracted : .different, evidence: evidence, pairs: verdicts)
+            return Result(verdict: subset ? .platformExtracted : .different, evidence: evidence, pairs: verdicts,
+                          inner: subset && worst != .identical ? worst : nil)
         }
         if worst == .identical {
             return Result(verdict: .converted, evidence: ["every platform's manifest is the same on both sides"] + formFields(left.manifest, right.manifest),
@@ -205,11 +244,12 @@ enum Analysis {
             ])
         }
         let platform = child.platform(in: index.manifest.index)?.description ?? "its platform"
-        var evidence = ["\(indexSide) is a multi-platform index (\(count) platforms); \(imageSide) is a single manifest for \(platform): the index was reduced to one platform, as docker pull then docker push does"]
+        var evidence = ["\(indexSide) is a multi-platform index (\(count) platforms); \(imageSide) is a single manifest for \(platform): the index was reduced to that platform (a pull into an engine and a push, or a copy that selects a platform, does this)"]
         let inner = indexSide == "A" ? compare(child, image) : compare(image, child)
         evidence.append("the \(platform) pair is \(inner.verdict.rawValue): " + inner.evidence.joined(separator: "; "))
         return Result(verdict: .platformExtracted, evidence: evidence,
                       pairs: [PairVerdict(platform: platform, a: indexSide == "A" ? child.manifest.digest : image.manifest.digest,
-                                          b: indexSide == "A" ? image.manifest.digest : child.manifest.digest, verdict: inner.verdict)])
+                                          b: indexSide == "A" ? image.manifest.digest : child.manifest.digest, verdict: inner.verdict)],
+                      inner: inner.verdict == .identical ? nil : inner.verdict)
     }
 }

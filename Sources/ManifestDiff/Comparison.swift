@@ -18,15 +18,15 @@ public enum Verdict: String, Sendable, CaseIterable {
 
     var severity: Int { Self.allCases.firstIndex(of: self)! }
 
-    /// A sentence for people.
+    /// A sentence for people (the verdict's name is not repeated in it).
     public var explanation: String {
         switch self {
-        case .identical: "identical: the same bytes, so the same digest"
-        case .reserialized: "reserialized: the same JSON written differently (whitespace, key order or escaping), so a different digest"
-        case .converted: "converted: the same config and layer blobs, but the manifest differs in form (media types or other fields)"
-        case .recompressed: "recompressed: the same config and uncompressed layers, but the compressed layer blobs differ, as when an image is pulled into an engine and pushed again"
-        case .platformExtracted: "platform-extracted: one side is a multi-platform index, the other a single platform of it, as after docker pull and docker push"
-        case .different: "different: the images have different configs, so different content"
+        case .identical: "the same bytes, so the same digest"
+        case .reserialized: "the same JSON written differently (whitespace, key order or escaping), so a different digest"
+        case .converted: "the same config and layer blobs, but the manifest differs in form (media types or other fields)"
+        case .recompressed: "the same config and uncompressed layers, but the compressed layer blobs differ, as when an image is pulled into an engine and pushed again"
+        case .platformExtracted: "one side is a multi-platform index, the other one of its platforms (or fewer of them), as when a pull or a copy selects a platform"
+        case .different: "the images have different configs, so different content"
         }
     }
 }
@@ -97,6 +97,12 @@ public struct ManifestComparison: Sendable {
     public let a: SideSummary
     public let b: SideSummary
     public let verdict: Verdict
+    /// Every cause, the verdict first: `platform-extracted` and then how the platform's pair
+    /// differs (`recompressed`), when it does.
+    public let causes: [Verdict]
+    /// What the side-by-side view shows when it is not the two manifests themselves: for an
+    /// index against one of its platforms, the index's matching child.
+    public let sideBySideNote: String?
     /// The facts behind the verdict, one sentence each.
     public let evidence: [String]
     public let parts: [PartRow]
@@ -109,11 +115,29 @@ public struct ManifestComparison: Sendable {
         b = Self.summary(right)
         let analysis = Analysis.compare(left, right)
         verdict = analysis.verdict
+        causes = [analysis.verdict] + (analysis.inner.map { [$0] } ?? [])
         evidence = analysis.evidence
         pairs = analysis.pairs
         parts = Self.parts(left, right)
-        self.left = left.manifest
-        self.right = right.manifest
+        // An index against one of its platforms: the child lined up with the image, not the index.
+        if left.manifest.index != nil, right.manifest.image != nil, let child = Analysis.matchingChild(of: left, for: right) {
+            (self.left, self.right) = (child.manifest, right.manifest)
+            sideBySideNote = "side by side: A's \(child.platform(in: left.manifest.index)?.description ?? "matching") manifest \(child.manifest.digest) (from its index) and B"
+        } else if right.manifest.index != nil, left.manifest.image != nil, let child = Analysis.matchingChild(of: right, for: left) {
+            (self.left, self.right) = (left.manifest, child.manifest)
+            sideBySideNote = "side by side: A and B's \(child.platform(in: right.manifest.index)?.description ?? "matching") manifest \(child.manifest.digest) (from its index)"
+        } else {
+            (self.left, self.right) = (left.manifest, right.manifest)
+            sideBySideNote = nil
+        }
+    }
+
+    /// The verdict and its causes as one headline: `platform-extracted + recompressed`.
+    public var headline: String { causes.map(\.rawValue).joined(separator: " + ") }
+
+    /// Every cause explained: the verdict's sentence, then the inner pair's.
+    public var fullExplanation: String {
+        causes.count > 1 ? "\(verdict.explanation); the pair is \(causes[1].rawValue): \(causes[1].explanation)" : verdict.explanation
     }
 
     /// Both manifests pretty-printed (key order and scalars as written), lined up. Computed on

@@ -70,7 +70,7 @@ extension ImageStore {
     }
 
     /// The config blob of an image, checked and read.
-    func readConfig(_ descriptor: Descriptor) async throws(RegistryError) -> (Data, ImageConfig) {
+    public func readConfig(_ descriptor: Descriptor) async throws(RegistryError) -> (Data, ImageConfig) {
         let bytes = try await blobData(descriptor.digest, limit: 16 << 20)
         do { return (bytes, try ImageConfig(parsing: bytes)) } catch {
             throw .badResponse(what: "config \(descriptor.digest) in \(location.name)", reason: error.description)

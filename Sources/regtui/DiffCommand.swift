@@ -1,5 +1,4 @@
 import Foundation
-import LayerFiles
 import ManifestDiff
 import OCI
 import Registry
@@ -10,7 +9,7 @@ struct DiffCommand: Command {
     static let name = "diff"
     static let summary = "compare two manifests and say why their digests differ"
     static let help = """
-    Usage: regtui diff REF_A REF_B [--platform P] [--files [--times]] [--bytes] [--width N] [--json]
+    Usage: regtui diff REF_A REF_B [--platform P] [--files [--times]] [--verify] [--bytes] [--width N] [--json]
 
     REF_A and REF_B are image references in any store (a registry, oci:DIR[:TAG],
     oci-archive:FILE[:TAG], docker-archive:FILE[:REPO:TAG] — what docker save writes), or
@@ -27,6 +26,9 @@ struct DiffCommand: Command {
                      hashed, nothing saved): added, removed, modified (content, type or link
                      target), metadata (mode or owner only); --json adds "files"
       --times        with --files, a changed mtime counts too
+      --verify       decompress the layers whose blobs differ and check each against its
+                     config's diff_id: "same content, proven", or which layer does not match;
+                     --json adds "verify"
       --bytes        line up the exact bytes instead, whitespace made visible
       --width N      the width to fit (default: the terminal's, else 160)
       --json         print the verdict, both sides, the parts table and the evidence as JSON
@@ -39,10 +41,12 @@ struct DiffCommand: Command {
     let width: Int?
     let files: Bool
     let times: Bool
+    let verify: Bool
 
     init(arguments: inout Arguments) throws(UsageError) {
         files = arguments.flag("--files")
         times = arguments.flag("--times")
+        verify = arguments.flag("--verify")
         guard files || !times else { throw UsageError("--times goes with --files") }
         let platforms = try parsePlatforms(arguments.options("--platform"))
         guard platforms.count <= 1 else { throw UsageError("give --platform once") }
@@ -73,29 +77,25 @@ struct DiffCommand: Command {
         async let b = load(right, context)
         let (treeA, treeB) = try await (a, b)
         let comparison = ManifestComparison(treeA, treeB)
-        let changes = files ? try await fileChanges(context) : nil
+        let findings = try await contents(context)
         if context.json {
-            Self.report(comparison, files: changes, to: context.output)
+            Self.report(comparison, findings: findings, to: context.output)
         } else {
             let view = exactBytes ? comparison.exactBytes() : comparison.json()
             let columns = width ?? Self.terminalWidth() ?? 160
-            context.output.styled(DiffPrinter(comparison: comparison, view: view, width: columns, files: changes).lines,
-                                  color: context.output.stdoutIsTerminal && !Output.noColor)
+            let printer = DiffPrinter(comparison: comparison, view: view, width: columns, details: findings.lines(verdict: comparison.verdict))
+            context.output.styled(printer.lines, color: context.output.stdoutIsTerminal && !Output.noColor)
         }
         return comparison.a.digest == comparison.b.digest ? ExitStatus.success : ExitStatus.negative
     }
 
-    /// Both merged filesystems, read at once with every file hashed, compared.
-    private func fileChanges(_ context: Context) async throws -> [FileChange] {
-        func filesystem(_ operand: Operand) async throws -> MergedFilesystem {
-            guard case .reference(let reference) = operand else {
-                throw UsageError("--files needs images in a store, not a manifest file (file:…)")
-            }
-            return try await ImageFiles.open(context.store(reference), reference.manifestID, platform: platform).merged(content: .hash)
+    /// What `--files` and `--verify` ask of the images' contents.
+    private func contents(_ context: Context) async throws -> ContentFindings {
+        guard files || verify else { return ContentFindings() }
+        guard case .reference(let a) = left, case .reference(let b) = right else {
+            throw UsageError("--files and --verify need images in a store, not a manifest file (file:…)")
         }
-        async let a = filesystem(left)
-        async let b = filesystem(right)
-        return try await LayerFiles.fileChanges(a, b, times: times)
+        return try await ContentFindings.gather(a, b, platform: platform, files: files, times: times, verify: verify, context: context)
     }
 
     private func load(_ operand: Operand, _ context: Context) async throws -> ImageTree {
@@ -127,23 +127,8 @@ struct DiffCommand: Command {
 
     /// The `--json` output: verdict, explanation, both sides, the parts table, evidence and pairs.
     /// Registry text in it is made inert with `safe`, so it is written as it is made.
-    static func report(_ comparison: ManifestComparison, files: [FileChange]?, to output: Output) {
+    static func report(_ comparison: ManifestComparison, findings: ContentFindings, to output: Output) {
         var json = JSONWriter(sink: output.json)
-        func entry(_ entry: FileEntry?) {
-            guard let entry else { return json.string(nil) }
-            json.beginObject()
-            json.key("gid"); json.number(Int(entry.gid))
-            json.key("layer"); json.number(entry.layer)
-            if let target = entry.linkTarget { json.key("linkTarget"); json.string(target) }
-            json.key("mode"); json.string(entry.octalMode)
-            json.key("mtime"); json.number(Int(entry.mtime))
-            json.key("path"); json.string(entry.path)
-            if let digest = entry.sha256 { json.key("sha256"); json.string(digest.description) }
-            json.key("size"); json.number(Int(entry.size))
-            json.key("type"); json.string(entry.type.rawValue)
-            json.key("uid"); json.number(Int(entry.uid))
-            json.endObject()
-        }
         func side(_ summary: SideSummary) {
             json.beginObject()
             json.key("configDigest"); json.string(summary.configDigest?.description)
@@ -159,19 +144,11 @@ struct DiffCommand: Command {
         json.key("evidence"); json.beginArray()
         for line in comparison.evidence { json.string(line) }
         json.endArray()
-        json.key("explanation"); json.string(comparison.verdict.explanation)
-        if let files {
-            json.key("files"); json.beginArray()
-            for change in files {
-                json.beginObject()
-                json.key("a"); entry(change.a)
-                json.key("b"); entry(change.b)
-                json.key("change"); json.string(change.change.rawValue)
-                json.key("path"); json.string(change.path)
-                json.endObject()
-            }
-            json.endArray()
-        }
+        json.key("causes"); json.beginArray()
+        for cause in comparison.causes { json.string(cause.rawValue) }
+        json.endArray()
+        json.key("explanation"); json.string(comparison.fullExplanation)
+        findings.writeFiles(&json)
         json.key("pairs"); json.beginArray()
         for pair in comparison.pairs {
             json.beginObject()
@@ -196,6 +173,7 @@ struct DiffCommand: Command {
         }
         json.endArray()
         json.key("verdict"); json.string(comparison.verdict.rawValue)
+        findings.writeVerified(&json)
         json.endObject()
         json.finish()
     }

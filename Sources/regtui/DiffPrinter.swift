@@ -1,4 +1,3 @@
-import LayerFiles
 import ManifestDiff
 import OCI
 import Registry
@@ -10,18 +9,14 @@ struct DiffPrinter {
     let comparison: ManifestComparison
     let view: SideBySide
     let width: Int
-    /// The file-level differences, when `--files` asked for them.
-    var files: [FileChange]? = nil
+    /// Lines shown below the evidence: the files that differ, the layers verified.
+    var details: [TextLine] = []
 
     var lines: [TextLine] {
         var out: [TextLine] = []
-        out.append(TextLine("verdict: \(comparison.verdict.rawValue)", .bold) + TextLine(" — " + comparison.verdict.explanation))
+        out.append(TextLine("verdict: \(comparison.headline)", .bold) + TextLine(" — " + comparison.fullExplanation))
         for line in comparison.evidence { out.append(TextLine("  • " + line)) }
-        if let files {
-            out += FileChangeLines.lines(files)
-        } else if comparison.verdict == .different {
-            out.append(TextLine("  (run with --files to see which files differ)", .dim))
-        }
+        out += details
         out.append("")
         out.append(TextLine("A ", .bold) + TextLine(comparison.a.reference))
         out.append(TextLine("  \(comparison.a.digest)  \(comparison.a.size) bytes  \(comparison.a.mediaType)"))
@@ -30,6 +25,7 @@ struct DiffPrinter {
         out.append("")
         out += partsTable
         out.append("")
+        if let note = comparison.sideBySideNote { out.append(TextLine(note, .dim)) }
         out += sideBySide
         return out
     }
@@ -41,7 +37,11 @@ struct DiffPrinter {
             let mark = row.equal ? TextLine("=", .green) : TextLine("≠", .red)
             let label = TextLine(fit(row.part, labelWidth + 2) + " ")
             let a = (row.a?.description ?? "—") + (row.aDetail.map { "  (\($0))" } ?? "")
-            if row.equal {
+            let (detailA, detailB) = row.details
+            if row.equal, detailA != detailB {
+                // The same bytes under another media type (Docker → OCI): both are named.
+                out.append(label + mark + TextLine(" \(row.a?.description ?? "—")  (A: \(detailA ?? "—"); B: \(detailB ?? "—"))"))
+            } else if row.equal {
                 out.append(label + mark + TextLine(" \(a)"))
             } else {
                 let b = (row.b?.description ?? "—") + (row.bDetail.map { "  (\($0))" } ?? "")

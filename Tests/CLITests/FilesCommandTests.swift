@@ -31,7 +31,7 @@ import Testing
         let files = try await listing([image])
         let longName = try #require(rig.fixtures["files"]?["longName"]?.string)
         #expect(Set(files.keys) == ["/bin", "/bin/busybox", "/bin/sh", "/dir", "/dir/new", "/esc\u{1b}]0;owned\u{07}name", "/escape",
-                                    "/etc", "/etc/a", "/etc/c", "/etc/hl", "/lib", "/lib/link", "/long", (longName as NSString).deletingLastPathComponent,
+                                    "/etc", "/etc/a", "/etc/c", "/etc/hl", "/etc/motd", "/lib", "/lib/link", "/long", (longName as NSString).deletingLastPathComponent,
                                     longName, "/usr", "/usr/ü", "/usr/ü/ünïcode.txt"])
         #expect(files["/etc/b"] == nil, "a whiteout in layer 2 deletes it")
         #expect(files["/dir/x"] == nil && files["/dir/sub"] == nil, "an opaque directory hides what lower layers put in it")
@@ -71,6 +71,29 @@ import Testing
         #expect(!human.stdout.contains(0x1b) && !human.stdout.contains(0x07))
         #expect(human.text.contains("/esc\\x1b]0;owned\\x07name"), "\(human.text)")
         #expect(try await listing([image])["/esc\u{1b}]0;owned\u{07}name"] != nil, "--json keeps the exact name")
+    }
+
+    @Test func catGivesExactBytesToAPipeAndInertTextToATerminal() async throws {
+        let piped = try await run(["cat", image, "/etc/motd"])
+        #expect(piped.stdout == Data("\u{1b}]0;owned\u{07}hello\n".utf8), "a pipe gets the exact bytes")
+        let binary = Rig.repositoryRoot + "/.build/debug/regtui"
+        let terminal = try await runProcess(["script", "-qec", "'\(binary)' cat \(image) /etc/motd", "/dev/null"], environment: environment)
+        #expect(terminal.status == 0 && !terminal.stdout.contains(0x1b) && !terminal.stdout.contains(0x07), "\(terminal.text)")
+        #expect(terminal.text.contains("\\x1b]0;owned\\x07hello"), "\(terminal.text)")
+    }
+
+    @Test func verifyProvesARecompressedImageAndCatchesALayerThatLies() async throws {
+        let base = "\(rig.source)/verdicts/image:base"
+        let proven = try await regtui(["diff", base, "\(rig.source)/verdicts/image:recompressed", "--verify"], environment: environment)
+        #expect(proven.text.contains("verify: same content, proven: 2 differing layer pairs decompressed to the same diff_ids"), "\(proven.text)")
+        let lying = try await regtui(["diff", base, "\(rig.source)/verdicts/image:lying", "--verify", "--json"], environment: environment)
+        let report = try #require(JSONValue.parse(lying.stdout))
+        #expect(report["verdict"]?.string == "recompressed", "the manifests alone look like a recompression")
+        let checks = try #require(report["verify"]?.array)
+        #expect(checks.count == 1 && checks[0]["layer"]?.number == 2 && checks[0]["proven"] == .bool(false))
+        #expect(checks[0]["a"]?["matches"] == .bool(true) && checks[0]["b"]?["matches"] == .bool(false))
+        let human = try await regtui(["diff", base, "\(rig.source)/verdicts/image:lying", "--verify"], environment: environment)
+        #expect(human.text.contains("verify: the content differs") && human.text.contains("layer 2 of B does not match its diff_id"), "\(human.text)")
     }
 
     @Test func aCorruptedLayerIsNeverListed() async throws {

@@ -41,7 +41,7 @@ import Testing
         let comparison = ManifestComparison(base, try Self.tree(spaced))
         #expect(comparison.verdict == .reserialized)
         let offset = try #require(String(decoding: base.manifest.bytes, as: UTF8.self).range(of: ",\"config\"")).lowerBound.utf16Offset(in: String(decoding: base.manifest.bytes, as: UTF8.self)) + 1
-        #expect(comparison.evidence.contains { $0.contains("first difference is at byte \(offset)") })
+        #expect(comparison.evidence.contains { $0.contains("first difference is at byte offset \(offset) (counted from 0)") })
         #expect(comparison.evidence.contains("only whitespace differs (indentation, spaces or newlines)"))
     }
 
@@ -62,8 +62,28 @@ import Testing
                                                  layerType: "application/vnd.docker.image.rootfs.diff.tar.gzip"))
         let comparison = ManifestComparison(base, docker)
         #expect(comparison.verdict == .converted)
-        #expect(comparison.evidence.contains { $0.contains("manifest media type") && $0.contains("docker") })
-        #expect(comparison.parts.first { $0.part == "config (image ID)" }?.equal == true)
+        #expect(comparison.evidence.contains { $0.contains("the manifest type changed: OCI manifest → Docker manifest v2") })
+        #expect(comparison.evidence.contains("annotations: removed note"), "\(comparison.evidence)")
+        let config = try #require(comparison.parts.first { $0.part == "config (image ID)" })
+        #expect(config.equal && config.details.a != config.details.b, "both sides' config media types are kept")
+        #expect(comparison.headline == "converted" && !comparison.fullExplanation.hasPrefix("converted"), "the name is not repeated")
+    }
+
+    @Test func annotationChangesAreNamedByKey() throws {
+        let changed = try Self.tree(Self.manifest(extra: #","annotations":{"note":"tea","added":"x"}"#))
+        let comparison = ManifestComparison(base, changed)
+        #expect(comparison.evidence.contains("annotations: added added; changed note"), "\(comparison.evidence)")
+    }
+
+    @Test func anIndexTypeChangeIsSaid() throws {
+        func index(_ type: String) throws -> ImageTree {
+            let text = #"{"schemaVersion":2,"mediaType":"\#(type)","manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(base.manifest.digest)","size":\#(base.manifest.bytes.count),"platform":{"os":"linux","architecture":"amd64"}}]}"#
+            return ImageTree(reference: type, manifest: try Manifest(bytes: Data(text.utf8)), children: [base])
+        }
+        let comparison = ManifestComparison(try index("application/vnd.oci.image.index.v1+json"),
+                                            try index("application/vnd.docker.distribution.manifest.list.v2+json"))
+        #expect(comparison.verdict == .converted)
+        #expect(comparison.evidence.contains { $0.hasPrefix("the index type changed: OCI index → Docker manifest list") }, "\(comparison.evidence)")
     }
 
     @Test func recompressedLayersWithTheSameConfig() throws {
@@ -75,6 +95,8 @@ import Testing
         #expect(comparison.parts.first { $0.part == "layer 1" }?.equal == false)
         #expect(comparison.parts.first { $0.part == "diff_id 1" }?.equal == true)
         #expect(comparison.evidence.contains { $0.contains("diff_ids") })
+        #expect(comparison.evidence.contains { $0.hasPrefix("the media types changed too: the manifest type changed: OCI manifest → Docker manifest v2") },
+                "\(comparison.evidence)")
     }
 
     @Test func manyRecompressedLayersAreNamedFiveAtATimeAndAllListedInTheParts() throws {
@@ -104,9 +126,14 @@ import Testing
         #expect(comparison.pairs.first?.platform == "linux/amd64")
         #expect(comparison.pairs.first?.a == base.manifest.digest && comparison.pairs.first?.b == pushedAgain.manifest.digest)
         #expect(comparison.pairs.first?.verdict == .recompressed)
-        #expect(comparison.evidence.first?.contains("docker pull") == true)
+        #expect(!comparison.evidence.joined().contains("docker pull"), "the tool is not known, so it is not named")
+        #expect(comparison.headline == "platform-extracted + recompressed", "the headline names every cause")
+        #expect(comparison.fullExplanation.contains("the pair is recompressed"))
+        #expect(comparison.json().left == base.manifest.tree.prettyLines(), "A's matching child is lined up with B, not the index")
+        #expect(comparison.sideBySideNote?.contains("A's linux/amd64 manifest") == true)
         let reversed = ManifestComparison(pushedAgain, index)
         #expect(reversed.verdict == .platformExtracted)
+        #expect(reversed.json().right == base.manifest.tree.prettyLines())
     }
 
     @Test func differentConfigSaysWhatChanged() throws {
@@ -114,6 +141,19 @@ import Testing
         let comparison = ManifestComparison(base, try Self.tree(Self.manifest(config: other), config: other))
         #expect(comparison.verdict == .different)
         #expect(comparison.evidence.contains { $0.contains("the filesystem layers are the same") && $0.contains("config") })
+    }
+
+    @Test func theLayersWhoseContentDiffersAreNamedExactly() throws {
+        let ids = [Self.digest("tar a"), Self.digest("tar b"), Self.digest("tar c")]
+        func config(_ ids: [String]) -> Data {
+            Data(#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["\#(ids.joined(separator: "\",\""))"]}}"#.utf8)
+        }
+        let a = config(ids), b = config([Self.digest("other a"), ids[1], Self.digest("other c")])
+        let comparison = ManifestComparison(try Self.tree(Self.manifest(layers: [Self.layerA, Self.layerB, Self.layerA], config: a), config: a),
+                                            try Self.tree(Self.manifest(layers: [Self.recompressedA, Self.layerB, Self.recompressedB], config: b), config: b))
+        #expect(comparison.verdict == .different)
+        #expect(comparison.evidence.contains("the filesystem content differs in layers 1, 3 (of 3, by diff_id); 1 layer is the same"),
+                "\(comparison.evidence)")
     }
 
     @Test func exactBytesViewShowsWhitespace() throws {

@@ -296,9 +296,11 @@ def files(reg):
     second = TarLayer([("etc/.wh.b", "file", b"", 0o644), ("dir", "dir", None, 0o755), ("dir/.wh..wh..opq", "file", b"", 0o644),
                        ("dir/new", "file", b"new\n", 0o644), ("etc/a", "file", b"alpha 2\n", 0o644),
                        ("usr/\u00fc/\u00fcn\u00efcode.txt", "file", b"u\n", 0o644)], tarfile.PAX_FORMAT, "zstd")
-    third = TarLayer([("etc/c", "file", b"charlie\n", 0o600), ("lib/link", "symlink", "../etc/a", 0o777)],
+    third = TarLayer([("etc/c", "file", b"charlie\n", 0o600), ("lib/link", "symlink", "../etc/a", 0o777),
+                      ("etc/motd", "file", b"\x1b]0;owned\x07hello\n", 0o644)],
                      tarfile.USTAR_FORMAT, None)
     changed = TarLayer([("etc/c", "file", b"charlie\n", 0o644), ("lib/link", "symlink", "/etc/c", 0o777),
+                        ("etc/motd", "file", b"\x1b]0;owned\x07hello\n", 0o644),
                         ("etc/a", "file", b"alpha 3\n", 0o644), ("bin/.wh.sh", "file", b"", 0o644),
                         ("new/file", "file", b"added\n", 0o644)], tarfile.USTAR_FORMAT, None)
     out = {"longName": "/" + long_name}
@@ -350,6 +352,10 @@ def verdicts(reg):
     different_config = config_json("amd64", layers, cmd=("/bin/app", "--serve"))
     reg.push_blob(repo, different_config)
     out["different"] = reg.push_manifest(repo, "different", compact(manifest(cfg=different_config)), OCI_MANIFEST)
+    # Claims the base config, but its second layer holds other bytes: only decompressing tells.
+    forged = Layer("app/main.txt", b"something else\n" * 200)
+    reg.push_blob(repo, forged.blob)
+    out["lying"] = reg.push_manifest(repo, "lying", compact(manifest(blobs=[layers[0].blob, forged.blob])), OCI_MANIFEST)
     return out
 
 
