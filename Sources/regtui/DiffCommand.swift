@@ -84,7 +84,9 @@ struct DiffCommand: Command {
             let view = exactBytes ? comparison.exactBytes() : comparison.json()
             let columns = width ?? Self.terminalWidth() ?? 160
             let printer = DiffPrinter(comparison: comparison, view: view, width: columns, details: findings.lines(verdict: comparison.verdict))
-            context.output.styled(printer.lines, color: context.output.stdoutIsTerminal && !Output.noColor)
+            let color = context.output.stdoutIsTerminal && !Output.noColor
+            context.output.styled(printer.lines, color: color)
+            context.output.stream { printer.writeSideBySide(into: &$0, color: color) }
         }
         return comparison.a.digest == comparison.b.digest ? ExitStatus.success : ExitStatus.negative
     }
