@@ -143,7 +143,7 @@ public struct Reference: Hashable, Sendable, CustomStringConvertible {
         return utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).allSatisfy { isValidPathComponent(Array($0)) }
     }
 
-    static func validateTag(_ tag: String, in text: String) throws(OCIError) {
+    public static func validateTag(_ tag: String, in text: String) throws(OCIError) {
         let bytes = Array(tag.utf8)
         guard let first = bytes.first else {
             throw OCIError.invalidReference(text, reason: "the tag after \":\" is empty")

@@ -44,6 +44,8 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
     case file(what: String, reason: String)
     /// Nothing was written: the store takes no writes, or `--no-clobber` keeps a tag.
     case refused(what: String, reason: String)
+    /// The registry does not do what was asked (deletes disabled).
+    case unsupported(what: String, reason: String)
     /// Following redirects went wrong.
     case redirect(what: String, reason: String)
     /// The transfer broke off.
@@ -99,6 +101,8 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
             "\(what): \(reason)"
         case .refused(let what, let reason):
             "\(what) was not written: \(reason)"
+        case .unsupported(let what, let reason):
+            "\(what): \(reason)"
         case .redirect(let what, let reason):
             "redirect while fetching \(what): \(reason)"
         case .transport(let what, let cause):

@@ -6,7 +6,8 @@ import Registry
 enum Commands {
     static let all: [any Command.Type] = [
         UICommand.self, CatalogCommand.self, TagsCommand.self, ManifestCommand.self, DigestCommand.self, ConfigCommand.self,
-        InspectCommand.self, ReferrersCommand.self, FilesCommand.self, CatCommand.self, DiffCommand.self, CopyCommand.self, LoginCommand.self,
+        InspectCommand.self, ReferrersCommand.self, FilesCommand.self, CatCommand.self, DiffCommand.self, CopyCommand.self, TagCommand.self,
+        DeleteCommand.self, LoginCommand.self,
         LogoutCommand.self,
     ]
 }

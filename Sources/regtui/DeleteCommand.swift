@@ -1,0 +1,176 @@
+import Foundation
+import OCI
+import Registry
+import Stores
+
+/// `regtui delete REF`: a tag, or a manifest with everything that goes with it, never more than
+/// the person was shown.
+struct DeleteCommand: Command {
+    static let name = "delete"
+    static let summary = "delete a tag or a manifest, showing first what goes with it"
+    static let help = """
+    Usage: regtui delete REPO:TAG | REPO@sha256:… [--dry-run] [--yes] [--placeholder] [--json]
+
+    A registry deletes manifests by digest, and every tag on the digest goes with it. regtui
+    first reads every tag of the repository and shows the plan: the tags removed, an index's
+    children left without a parent, the referrers (signatures, SBOMs) left without their subject.
+
+    By tag, only that tag is deleted. When no other tag shares its digest, regtui asks the
+    registry to delete the tag (the OCI distribution spec allows it); a registry that deletes
+    by digest only (distribution 2.8) then deletes the manifest, after the plan is confirmed.
+    When other tags share the digest, regtui refuses and names them, unless --placeholder: the
+    tag is first pointed at a tiny placeholder manifest of its own, which is then deleted by
+    digest; that leaves the placeholder's 2-byte config blob in the repository.
+
+    By digest, the manifest and every tag on it are deleted, once the plan is confirmed: y/n on
+    a terminal, --yes without one (otherwise nothing changes, exit 2).
+
+    Deleting does not remove blobs: the registry's garbage collector does that.
+      --dry-run       show the plan, change nothing
+      --yes           do not ask
+      --placeholder   delete a tag that shares its digest with others, through a placeholder
+      --json          print the plan and what was done as JSON
+    """
+    let reference: Reference
+    let dryRun: Bool
+    let assumeYes: Bool
+    let placeholder: Bool
+
+    init(arguments: inout Arguments) throws(UsageError) {
+        dryRun = arguments.flag("--dry-run")
+        assumeYes = arguments.flag("--yes", "-y")
+        placeholder = arguments.flag("--placeholder")
+        let text = try arguments.operand("REF")
+        guard let reference = try parseReference(text).registryReference else {
+            throw UsageError("regtui deletes from registries only; for a layout, copy what you keep into a new one")
+        }
+        let name = text.split(separator: "/").last ?? ""
+        guard name.contains(":") || name.contains("@") else {
+            throw UsageError("name the tag or the digest to delete (\(text):TAG or \(text)@sha256:…); regtui does not assume latest")
+        }
+        self.reference = reference
+    }
+
+    func run(_ context: Context) async throws -> Int32 {
+        let store = RegistryStore(client: context.client, repository: reference)
+        let digest: Digest
+        if let pinned = reference.digest {
+            digest = pinned
+        } else {
+            guard let found = try await store.describe(.tag(reference.identifier))?.digest else {
+                throw RegistryError.notFound(what: "tag \(reference)", details: [])
+            }
+            digest = found
+        }
+        let plan = try await DeletePlan.make(for: digest, in: store)
+        let report = Report(plan: plan, tag: reference.digest == nil ? reference.tag : nil)
+        if let tag = report.tag {
+            return try await deleteTag(tag, plan: plan, report: report, context: context)
+        }
+        return try await deleteDigest(plan: plan, report: report, context: context)
+    }
+
+    /// Only `tag`: by the registry's tag delete, through a placeholder, or (when it is the only
+    /// tag and the registry deletes by digest only) with its manifest, once confirmed.
+    private func deleteTag(_ tag: String, plan: DeletePlan, report: Report, context: Context) async throws -> Int32 {
+        let others = plan.tags.filter { $0 != tag }
+        if dryRun { return show(report, context) }
+        if !others.isEmpty {
+            guard placeholder else {
+                show(report, context)
+                throw RegistryError.unsupported(what: "nothing was deleted", reason: "the tag shares \(plan.digest) with \(others.joined(separator: ", ")), which a registry deletes by digest all together. Pass --placeholder to delete only this tag through a placeholder manifest")
+            }
+            try await deleteThroughPlaceholder(tag, context: context)
+            return show(report.done(.placeholder), context)
+        }
+        if try await context.client.deleteManifest(reference.with(tag: tag)) == .deleted {
+            return show(report.done(.tag), context)
+        }
+        // The registry deletes by digest only, and this is the digest's only tag.
+        guard try confirm(plan, context) else { return show(report, context, refused: true) }
+        _ = try await context.client.deleteManifest(reference.with(tag: nil, digest: plan.digest))
+        return show(report.done(.digest), context)
+    }
+
+    private func deleteDigest(plan: DeletePlan, report: Report, context: Context) async throws -> Int32 {
+        if dryRun { return show(report, context) }
+        guard try confirm(plan, context) else { return show(report, context, refused: true) }
+        _ = try await context.client.deleteManifest(reference.with(tag: nil, digest: plan.digest))
+        return show(report.done(.digest), context)
+    }
+
+    /// Points `tag` at a placeholder manifest no other tag can share (it names the tag and a
+    /// random value), then deletes the placeholder by digest.
+    private func deleteThroughPlaceholder(_ tag: String, context: Context) async throws {
+        let store = RegistryStore(client: context.client, repository: reference)
+        let empty = Data("{}".utf8)
+        try await store.putBlob(Descriptor(mediaType: .ociEmpty, digest: Digest.of(empty), size: Int64(empty.count)), bytes: empty)
+        let text = #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/vnd.regtui.placeholder","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"\#(Digest.of(empty))","size":2},"layers":[],"annotations":{"io.regtui.placeholder":"\#(tag) \#(UUID().uuidString)"}}"#
+        let manifest = try Manifest(bytes: Data(text.utf8))
+        try await store.putManifest(manifest, as: .root(tag: tag))
+        _ = try await context.client.deleteManifest(reference.with(tag: nil, digest: manifest.digest))
+    }
+
+    /// `--yes`, or y on a terminal; false (nothing deleted) otherwise.
+    private func confirm(_ plan: DeletePlan, _ context: Context) throws -> Bool {
+        if assumeYes { return true }
+        // Only a person at a terminal is asked: a script's stdin is a pipe or a file.
+        guard isatty(STDIN_FILENO) == 1 else { return false }
+        context.output.note(plan.lines(tag: reference.digest == nil ? reference.tag : nil).joined(separator: "\n"))
+        let answer = try Terminal.prompt("Delete? [y/N] ", echo: true)?.lowercased() ?? ""
+        return answer == "y" || answer == "yes"
+    }
+
+    @discardableResult
+    private func show(_ report: Report, _ context: Context, refused: Bool = false) -> Int32 {
+        if context.json {
+            context.output.json(report)
+        } else {
+            context.output.lines(report.plan.lines(tag: report.tag).dropFirst(report.method == nil ? 0 : 1))
+            if let method = report.method { context.output.line(method.sentence(report)) }
+        }
+        guard refused else { return ExitStatus.success }
+        context.output.error("nothing was deleted: confirm with --yes (there is no terminal to ask on), or look first with --dry-run")
+        return ExitStatus.error
+    }
+
+    /// The plan, and what was done with it.
+    struct Report: Encodable {
+        enum Method: String, Encodable {
+            case tag, digest, placeholder
+
+            func sentence(_ report: Report) -> String {
+                let target = "\(report.plan.repository.name)"
+                return switch self {
+                case .tag: "deleted the tag \(target):\(report.tag ?? "") (the registry deleted the tag alone)"
+                case .digest: "deleted \(target)@\(report.plan.digest) and its \(report.plan.tags.count) tag\(report.plan.tags.count == 1 ? "" : "s")"
+                case .placeholder: "deleted the tag \(target):\(report.tag ?? "") through a placeholder; \(report.plan.digest) keeps its other tags; the placeholder's 2-byte config blob stays until garbage collection"
+                }
+            }
+        }
+
+        let plan: DeletePlan
+        let tag: String?
+        var method: Method?
+
+        func done(_ method: Method) -> Report {
+            var report = self
+            report.method = method
+            return report
+        }
+
+        enum Keys: String, CodingKey { case digest, mediaType, tags, orphans, referrers, tag, deleted, method }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(plan.digest.description, forKey: .digest)
+            try container.encode(plan.mediaType.rawValue, forKey: .mediaType)
+            try container.encode(plan.tags, forKey: .tags)
+            try container.encode(plan.orphans.map(\.digest.description), forKey: .orphans)
+            try container.encode(plan.referrers.map(\.digest.description), forKey: .referrers)
+            try container.encodeIfPresent(tag, forKey: .tag)
+            try container.encode(method != nil, forKey: .deleted)
+            try container.encodeIfPresent(method, forKey: .method)
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import OCI
+import TestSupport
+import Testing
+
+/// `regtui tag` and `regtui delete` against the rig's destination registry (distribution 2.8,
+/// deletes enabled, deleting by digest only), through its logging proxy.
+@Suite struct HousekeepingTests {
+    let rig: Rig
+
+    let environment: [String: String]
+
+    init() async throws {
+        rig = try await Rig.shared()
+        environment = try rig.credentials(for: [rig.registries["faulty-dest"]!])
+    }
+
+    /// The logging, fault-injecting proxy in front of the destination registry (with Basic auth).
+    var proxy: String { rig.registries["faulty-dest"]! }
+
+    func unique(_ name: String) -> String { "\(proxy)/\(name)-\(UUID().uuidString.prefix(8).lowercased())" }
+
+    @discardableResult
+    func run(_ arguments: [String], status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) async throws -> ProcessResult {
+        let result = try await regtui(arguments, environment: environment, input: Data())
+        #expect(result.status == status, "regtui \(arguments.joined(separator: " ")): \(result.stderr)", sourceLocation: sourceLocation)
+        return result
+    }
+
+    func digest(_ reference: String) async throws -> String? {
+        let result = try await regtui(["digest", reference], environment: environment)
+        return result.status == 0 ? result.text.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+    }
+
+    /// Three tags on one digest, made with `regtui tag`.
+    func threeTags() async throws -> String {
+        let repository = unique("housekeeping/app")
+        try await run(["copy", rig.ref("single"), "\(repository):a"])
+        let before = try await rig.log(of: proxy).count
+        let tagged = try await run(["tag", "\(repository):a", "b", "c", "--json"])
+        #expect(JSONValue.parse(tagged.stdout)?.array?.count == 2)
+        let path = "/v2/" + repository.dropFirst(proxy.count + 1)
+        let traffic = try await rig.log(of: proxy).dropFirst(before).compactMap { $0["path"]?.string }.filter { $0.hasPrefix(path + "/") }
+        #expect(!traffic.isEmpty && !traffic.contains { $0.contains("/blobs/") }, "retagging moves no blob: \(traffic)")
+        for tag in ["a", "b", "c"] { #expect(try await digest("\(repository):\(tag)") == rig.digest("single")) }
+        return repository
+    }
+
+    @Test func deletingATagThatSharesItsDigestIsRefusedOrDoneThroughAPlaceholder() async throws {
+        let repository = try await threeTags()
+        let refused = try await run(["delete", "\(repository):b"], status: 2)
+        #expect(refused.stderr.contains("nothing was deleted") && refused.stderr.contains("--placeholder"), "\(refused.stderr)")
+        #expect(refused.text.contains("other tags on that digest, to be kept (2): "), "\(refused.text)")
+        for tag in ["a", "b", "c"] { #expect(try await digest("\(repository):\(tag)") == rig.digest("single"), "\(tag) is untouched") }
+        let done = try await run(["delete", "\(repository):b", "--placeholder"])
+        #expect(done.text.contains("through a placeholder"), "\(done.text)")
+        #expect(try await digest("\(repository):b") == nil, "b is gone")
+        for tag in ["a", "c"] { #expect(try await digest("\(repository):\(tag)") == rig.digest("single"), "\(tag) still resolves") }
+        #expect(try await run(["tags", repository]).text.split(separator: "\n").sorted() == ["a", "c"])
+    }
+
+    @Test func aDigestsPlanListsEveryTagAndNothingChangesUntilConfirmed() async throws {
+        let repository = try await threeTags()
+        let target = "\(repository)@\(rig.digest("single"))"
+        let plan = try #require(JSONValue.parse(try await run(["delete", target, "--dry-run", "--json"]).stdout))
+        #expect(Set(plan["tags"]?.array?.compactMap(\.string) ?? []) == ["a", "b", "c"])
+        #expect(plan["deleted"] == .bool(false))
+        let unconfirmed = try await run(["delete", target], status: 2)
+        #expect(unconfirmed.stderr.contains("confirm with --yes"), "\(unconfirmed.stderr)")
+        #expect(unconfirmed.text.contains("tags removed with it (3)"), "\(unconfirmed.text)")
+        for tag in ["a", "b", "c"] { #expect(try await digest("\(repository):\(tag)") == rig.digest("single")) }
+        let deleted = try #require(JSONValue.parse(try await run(["delete", target, "--yes", "--json"]).stdout))
+        #expect(deleted["deleted"] == .bool(true) && deleted["method"]?.string == "digest")
+        for tag in ["a", "b", "c"] { #expect(try await digest("\(repository):\(tag)") == nil) }
+    }
+
+    @Test func theOnlyTagGoesWithItsManifestOnceConfirmed() async throws {
+        let repository = unique("housekeeping/lone")
+        try await run(["copy", rig.ref("multiarch"), "\(repository):only", "--referrers"])
+        let plan = try await run(["delete", "\(repository):only"], status: 2)
+        #expect(plan.text.contains("it is the digest's only tag") && plan.text.contains("children left without a parent (3)"), "\(plan.text)")
+        #expect(try await digest("\(repository):only") == rig.digest("multiarch"))
+        try await run(["delete", "\(repository):only", "--yes"])
+        #expect(try await digest("\(repository):only") == nil)
+        #expect(try await digest("\(repository)@\(rig.digest("multiarch"))") == nil)
+    }
+
+    @Test func referrersLeftWithoutTheirSubjectAreNamed() async throws {
+        let repository = unique("housekeeping/signed")
+        try await run(["copy", rig.ref("single"), "\(repository):1.0", "--referrers"])
+        let plan = try await run(["delete", "\(repository)@\(rig.digest("single"))", "--dry-run"])
+        #expect(plan.text.contains("referrers left without their subject (1): \(rig.fixtures["artifact"]?["digest"]?.string?.dropFirst(7).prefix(12) ?? "?")"),
+                "\(plan.text)")
+    }
+
+    @Test func aRegistryWithDeletesDisabledSaysSo() async throws {
+        let repository = try await threeTags()
+        let body = #"{\"errors\":[{\"code\":\"UNSUPPORTED\",\"message\":\"The operation is unsupported.\"}]}"#
+        let path = repository.dropFirst(proxy.count) + "/manifests/"
+        let rules = #"[{"method":"DELETE","path":"\#(path)","action":"status","status":405,"body":"\#(body)","times":-1}]"#
+        try await FaultProxies.shared.with(proxy, rules: rules) {
+            let result = try await run(["delete", "\(repository)@\(rig.digest("single"))", "--yes"], status: 2)
+            #expect(result.stderr.contains("the registry has deletes disabled (HTTP 405 UNSUPPORTED)"), "\(result.stderr)")
+        }
+        #expect(try await digest("\(repository):a") == rig.digest("single"))
+    }
+
+    @Test func deleteNeedsATagOrADigestAndSaysBlobsStay() async throws {
+        let bare = try await run(["delete", unique("housekeeping/none")], status: 2)
+        #expect(bare.stderr.contains("does not assume latest"), "\(bare.stderr)")
+        #expect(try await run(["delete", "--help"]).text.contains("Deleting does not remove blobs"))
+    }
+}
