@@ -1,3 +1,4 @@
+import App
 import OCI
 import Registry
 import Stores
@@ -33,22 +34,91 @@ struct CatalogCommand: Command {
 /// `regtui tags REPOSITORY`: every tag of a repository.
 struct TagsCommand: Command {
     static let name = "tags"
-    static let summary = "list the tags of a repository"
+    static let summary = "list the tags of a repository, with --long their dates, sizes and platforms"
     static let help = """
-    Usage: regtui tags REPOSITORY [--json]
+    Usage: regtui tags REPOSITORY [--long [--sort name|created|size]] [--json]
 
     Lists every tag of REPOSITORY (host[:port]/path, or oci:DIR, oci-archive:FILE,
     docker-archive:FILE), in the store's order.
-      --json   print a JSON array
+      --long     also each tag's digest, created time (the config's, else the
+                 org.opencontainers.image.created annotation), size (config and layers as
+                 stored; for an index, the sum over its platforms) and platforms. Each tag is
+                 resolved with one HEAD; what a digest names is cached under
+                 $XDG_CACHE_HOME/regtui (or ~/.cache/regtui), at most 32 MiB, so a second run
+                 fetches no manifest or config it has seen
+      --sort K   with --long: name (natural: v1.9 before v1.10, the default), created (newest
+                 first) or size (largest first)
+      --json     a JSON array (with --long, of {tag, digest, created, size, platforms})
     """
-    let repository: ImageRef
+    enum Order: String { case name, created, size }
 
-    init(arguments: inout Arguments) throws(UsageError) { repository = try parseRepository(arguments.operand("REPOSITORY")) }
+    let repository: ImageRef
+    let long: Bool
+    let order: Order
+
+    init(arguments: inout Arguments) throws(UsageError) {
+        long = arguments.flag("--long", "-l")
+        if let text = try arguments.option("--sort") {
+            guard let order = Order(rawValue: text) else { throw UsageError("--sort takes name, created or size") }
+            guard long else { throw UsageError("--sort goes with --long") }
+            self.order = order
+        } else {
+            order = .name
+        }
+        repository = try parseRepository(arguments.operand("REPOSITORY"))
+    }
 
     func run(_ context: Context) async throws -> Int32 {
-        let list = try await context.store(repository).tags()
-        print(list, skippedWhat: "tag names", json: context.json, to: context.output)
+        let store = context.store(repository)
+        guard long else {
+            print(try await store.tags(), skippedWhat: "tag names", json: context.json, to: context.output)
+            return ExitStatus.success
+        }
+        let rows = sorted(try await store.tagSummaries(cache: SummaryCache()).map { TagRow(tag: $0.tag, digest: $0.digest.description, summary: $0.summary) })
+        if context.json { context.output.json(rows) } else { context.output.lines(TagRow.table(rows)) }
         return ExitStatus.success
+    }
+
+    private func sorted(_ rows: [TagRow]) -> [TagRow] {
+        switch order {
+        case .name:
+            let order = Dictionary(NaturalOrder.sorted(rows.map(\.tag)).enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+            return rows.sorted { order[$0.tag, default: 0] < order[$1.tag, default: 0] }
+        case .created: return rows.sorted { ($0.summary.created ?? "", $1.tag) > ($1.summary.created ?? "", $0.tag) }
+        case .size: return rows.sorted { ($0.summary.size, $1.tag) > ($1.summary.size, $0.tag) }
+        }
+    }
+}
+
+/// One tag of `tags --long`.
+struct TagRow: Encodable {
+    var tag: String
+    var digest: String
+    var summary: ManifestSummary
+
+    enum Keys: String, CodingKey { case tag, digest, mediaType, created, size, platforms }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(tag, forKey: .tag)
+        try container.encode(digest, forKey: .digest)
+        try container.encode(summary.mediaType, forKey: .mediaType)
+        try container.encode(summary.created, forKey: .created)
+        try container.encode(summary.size, forKey: .size)
+        try container.encode(summary.platforms, forKey: .platforms)
+    }
+
+    /// Aligned columns: tag, short digest, created, size, platforms.
+    static func table(_ rows: [TagRow]) -> [String] {
+        let header = ["TAG", "DIGEST", "CREATED", "SIZE", "PLATFORMS"]
+        let cells = rows.map { row in
+            [row.tag, String(row.digest.prefix(19)), row.summary.created ?? "-", ByteCount.format(row.summary.size),
+             row.summary.platforms.compactMap(\.platform).joined(separator: ", ")]
+        }
+        let widths = (0..<4).map { column in ([header] + cells).map { $0[column].count }.max() ?? 0 }
+        return ([header] + cells).map { cell in
+            (0..<4).map { cell[$0].padding(toLength: widths[$0], withPad: " ", startingAt: 0) }.joined(separator: "  ") + "  " + cell[4]
+        }
     }
 }
 

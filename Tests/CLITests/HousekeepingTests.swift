@@ -110,4 +110,37 @@ import Testing
         #expect(bare.stderr.contains("does not assume latest"), "\(bare.stderr)")
         #expect(try await run(["delete", "--help"]).text.contains("Deleting does not remove blobs"))
     }
+
+    @Test func longTagListsGiveDigestsSizesAndPlatformsAndASecondRunOnlyAsksForTags() async throws {
+        let source = rig.registries["faulty-source"]!
+        let cache = NSTemporaryDirectory() + "regtui-cache-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        var environment = self.environment
+        environment["XDG_CACHE_HOME"] = cache
+        func long(_ repository: String, _ extra: [String] = []) async throws -> [TestSupport.JSONValue] {
+            let result = try await regtui(["tags", "\(source)/\(repository)", "--long", "--json"] + extra, environment: environment)
+            #expect(result.status == 0, "\(result.stderr)")
+            return JSONValue.parse(result.stdout)?.array ?? []
+        }
+        let manifest = try #require(JSONValue.parse(try await run(["manifest", rig.ref("single")]).stdout))
+        let blobs = [manifest["config"]] + (manifest["layers"]?.array ?? []).map { Optional($0) }
+        let size = blobs.compactMap { $0?["size"]?.number }.reduce(0, +)
+        let many = try await long("tags/many")
+        #expect(many.map { $0["tag"]?.string ?? "" } == ["latest", "v1.0", "v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.7", "v1.8",
+                                                          "v1.9", "v1.10-rc1", "v1.10", "v1.11", "v2.0"], "natural order")
+        #expect(many.allSatisfy { $0["created"]?.string == "2026-01-01T00:00:00Z" && $0["platforms"]?[0]?["platform"]?.string == "linux/amd64" })
+        let single = try await long("demo/single")
+        #expect(single.first?["size"]?.number == size && single.first?["digest"]?.string == rig.digest("single"))
+        let index = try #require(try await long("demo/multiarch").first)
+        let platforms = index["platforms"]?.array ?? []
+        #expect(platforms.map { $0["platform"]?.string ?? "" } == ["linux/amd64", "linux/arm64/v8", "linux/arm/v7"])
+        #expect(index["size"]?.number == platforms.compactMap { $0["size"]?.number }.reduce(0, +), "an index's size is its platforms' sum")
+
+        let before = try await rig.log(of: source).count
+        _ = try await long("tags/many", ["--sort", "size"])
+        let again = try await rig.log(of: source).dropFirst(before).filter { $0["path"]?.string?.hasPrefix("/v2/tags/many/") == true }
+        let requests = again.map { "\($0["method"]?.string ?? "") \($0["path"]?.string?.split(separator: "/").dropFirst(3).first ?? "")" }
+        #expect(requests.filter { $0 == "HEAD manifests" }.count == 15, "one HEAD a tag: \(requests)")
+        #expect(requests.allSatisfy { $0 == "HEAD manifests" || $0 == "GET tags" }, "no manifest or config fetched again: \(requests)")
+    }
 }
