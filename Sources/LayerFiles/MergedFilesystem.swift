@@ -113,8 +113,18 @@ public struct MergedFilesystem: Sendable {
 
     static func join(_ directory: String, _ name: String) -> String { directory == "/" ? "/" + name : directory + "/" + name }
 
-    /// Path order where a directory's contents follow it directly: compare component by component.
+    /// Path order where a directory's contents follow it directly: byte order with `/` below
+    /// every other byte, which compares component by component without splitting.
     static func pathOrder(_ a: String, _ b: String) -> Bool {
-        a.split(separator: "/").lexicographicallyPrecedes(b.split(separator: "/"))
+        var left = a.utf8.makeIterator(), right = b.utf8.makeIterator()
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return false
+            case (nil, _): return true
+            case (_, nil): return false
+            case let (x?, y?) where x != y: return (x == 0x2F ? 0 : x) < (y == 0x2F ? 0 : y)
+            default: continue
+            }
+        }
     }
 }

@@ -84,8 +84,8 @@ struct ContentFindings {
         json.key("files"); json.beginArray()
         for change in changes {
             json.beginObject()
-            json.key("a"); Self.write(change.a, &json)
-            json.key("b"); Self.write(change.b, &json)
+            json.key("a"); FilesCommand.write(change.a, to: &json)
+            json.key("b"); FilesCommand.write(change.b, to: &json)
             json.key("change"); json.string(change.change.rawValue)
             json.key("path"); json.string(change.path)
             json.endObject()
@@ -112,21 +112,5 @@ struct ContentFindings {
             json.endObject()
         }
         json.endArray()
-    }
-
-    private static func write(_ entry: FileEntry?, _ json: inout JSONWriter) {
-        guard let entry else { return json.string(nil) }
-        json.beginObject()
-        json.key("gid"); json.number(Int(entry.gid))
-        json.key("layer"); json.number(entry.layer)
-        if let target = entry.linkTarget { json.key("linkTarget"); json.string(target) }
-        json.key("mode"); json.string(entry.octalMode)
-        json.key("mtime"); json.number(Int(entry.mtime))
-        json.key("path"); json.string(entry.path)
-        if let digest = entry.sha256 { json.key("sha256"); json.string(digest.description) }
-        json.key("size"); json.number(Int(entry.size))
-        json.key("type"); json.string(entry.type.rawValue)
-        json.key("uid"); json.number(Int(entry.uid))
-        json.endObject()
     }
 }

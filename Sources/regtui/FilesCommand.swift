@@ -3,6 +3,7 @@ import LayerFiles
 import OCI
 import Registry
 import Stores
+import TerminalUI
 
 /// `regtui files REF`: the image's filesystem as a container sees it, read from the registry.
 struct FilesCommand: Command {
@@ -37,28 +38,53 @@ struct FilesCommand: Command {
     func run(_ context: Context) async throws -> Int32 {
         let files = try await ImageFiles.open(context.store(operand.reference), operand.reference.manifestID, platform: operand.platform)
         let entries = if let layer { try await files.layer(layer) } else { try await files.merged().sorted }
+        // A layer can hold a million entries: written as they are formatted, not gathered first.
         if context.json {
-            context.output.json(entries)
+            var json = JSONWriter(sink: context.output.json)
+            json.beginArray()
+            for entry in entries { Self.write(entry, to: &json) }
+            json.endArray()
+            json.finish()
         } else {
-            context.output.lines(Self.listing(entries))
+            let sizeWidth = entries.lazy.map { Self.sizeText($0).count }.max() ?? 1
+            context.output.stream { pending in
+                for entry in entries {
+                    Sanitizer.append(Self.line(entry, sizeWidth: sizeWidth), to: &pending.bytes)
+                    pending.endLine()
+                }
+            }
         }
         return ExitStatus.success
     }
 
-    /// `ls -l`-like lines: mode, owner, size, layer, path (and what a link points at).
-    static func listing(_ entries: [FileEntry]) -> [String] {
-        let sizeWidth = entries.map { sizeText($0).count }.max() ?? 1
-        return entries.map { entry in
-            let size = sizeText(entry)
-            var line = "\(entry.modeString)  \(entry.uid)/\(entry.gid)  \(String(repeating: " ", count: sizeWidth - size.count))\(size)  L\(entry.layer)  \(entry.path)"
-            switch entry.type {
-            case .symlink, .hardlink: line += " -> \(entry.linkTarget ?? "")"
-            case .whiteout: line += "  (whiteout: deleted)"
-            case .opaque: line += "  (opaque: lower layers' contents hidden)"
-            default: break
-            }
-            return line
+    /// An `ls -l`-like line: mode, owner, size, layer, path (and what a link points at).
+    static func line(_ entry: FileEntry, sizeWidth: Int) -> String {
+        let size = sizeText(entry)
+        var line = "\(entry.modeString)  \(entry.uid)/\(entry.gid)  \(String(repeating: " ", count: max(0, sizeWidth - size.count)))\(size)  L\(entry.layer)  \(entry.path)"
+        switch entry.type {
+        case .symlink, .hardlink: line += " -> \(entry.linkTarget ?? "")"
+        case .whiteout: line += "  (whiteout: deleted)"
+        case .opaque: line += "  (opaque: lower layers' contents hidden)"
+        default: break
         }
+        return line
+    }
+
+    /// One entry of `--json` (null for none).
+    static func write(_ entry: FileEntry?, to json: inout JSONWriter) {
+        guard let entry else { return json.string(nil) }
+        json.beginObject()
+        json.key("gid"); json.number(Int(entry.gid))
+        json.key("layer"); json.number(entry.layer)
+        if let target = entry.linkTarget { json.key("linkTarget"); json.string(target) }
+        json.key("mode"); json.string(entry.octalMode)
+        json.key("mtime"); json.number(Int(entry.mtime))
+        json.key("path"); json.string(entry.path)
+        if let digest = entry.sha256 { json.key("sha256"); json.string(digest.description) }
+        json.key("size"); json.number(Int(entry.size))
+        json.key("type"); json.string(entry.type.rawValue)
+        json.key("uid"); json.number(Int(entry.uid))
+        json.endObject()
     }
 
     private static func sizeText(_ entry: FileEntry) -> String {

@@ -134,6 +134,32 @@ import Testing
         #expect(counted.text.trimmingCharacters(in: .whitespacesAndNewlines) == String(256 << 20))
     }
 
+    /// A layer that names `../../etc/passwd`, links out of the image and a name that is not UTF-8:
+    /// regtui writes nothing, so they are only names, resolved inside the image.
+    @Test func hostileNamesAreOnlyNamesInsideTheImage() async throws {
+        let hostile = "\(rig.source)/files/hostile:1.0"
+        let folder = NSTemporaryDirectory() + "regtui-hostile-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let listed = try await runProcess(["sh", "-c", "cd '\(folder)' && '\(Rig.repositoryRoot)/.build/debug/regtui' files \(hostile) --json"],
+                                          environment: environment)
+        let paths = (JSONValue.parse(listed.stdout)?.array ?? []).compactMap { $0["path"]?.string }
+        #expect(paths == ["/away", "/bad\u{FFFD}\u{FFFD}name", "/etc", "/etc/passwd", "/evil"], "\(paths) \(listed.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty, "nothing written where regtui ran")
+        #expect(try await run(["cat", hostile, "/etc/passwd"]).text == "not the host's\n", "the image's file, not the host's")
+        #expect(try await run(["cat", hostile, "/evil"]).text == "not the host's\n", "../ in a link stops at the image's root")
+        let away = try await regtui(["cat", hostile, "/away"], environment: environment)
+        #expect(away.status == 1 && away.stderr.contains("/away in") && away.stderr.contains("not found"), "\(away.stderr)")
+    }
+
+    @Test func anEntryDeclaringATerabyteThatEndsEarlyIsAnErrorAtOnce() async throws {
+        let result = try await measuredRegtui(["files", "\(rig.source)/files/truncated:1.0"], environment: environment)
+        #expect(result.result.status == 2 && result.result.stdout.isEmpty, "\(result.result.stderr)")
+        #expect(result.result.stderr.contains("layer 1 (sha256:") && result.result.stderr.contains("needed 1099511627776 bytes"),
+                "\(result.result.stderr)")
+        #expect(result.peakKiB < 64 << 10, "peak \(result.peakKiB) KiB")
+    }
+
     /// podman applies the same layers its own way; every path, type, mode, size and file's bytes agree.
     @Test func podmanSeesTheSameFilesystem() async throws {
         let folder = NSTemporaryDirectory() + "regtui-files-\(UUID().uuidString.prefix(8).lowercased())"

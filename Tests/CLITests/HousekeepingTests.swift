@@ -112,7 +112,12 @@ import Testing
     }
 
     @Test func longTagListsGiveDigestsSizesAndPlatformsAndASecondRunOnlyAsksForTags() async throws {
+        // The proxy is shared: hold it with no faults, so another test's corruption cannot land here.
         let source = rig.registries["faulty-source"]!
+        try await FaultProxies.shared.with(source, rules: "[]") { try await self.checkLongTagLists(through: source) }
+    }
+
+    private func checkLongTagLists(through source: String) async throws {
         let cache = NSTemporaryDirectory() + "regtui-cache-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: cache) }
         var environment = self.environment
@@ -142,5 +147,14 @@ import Testing
         let requests = again.map { "\($0["method"]?.string ?? "") \($0["path"]?.string?.split(separator: "/").dropFirst(3).first ?? "")" }
         #expect(requests.filter { $0 == "HEAD manifests" }.count == 15, "one HEAD a tag: \(requests)")
         #expect(requests.allSatisfy { $0 == "HEAD manifests" || $0 == "GET tags" }, "no manifest or config fetched again: \(requests)")
+    }
+
+    @Test func retaggingATagThatPointedElsewhereSaysItMoved() async throws {
+        let repository = unique("housekeeping/moved")
+        try await run(["copy", rig.ref("single"), "\(repository):old"])
+        try await run(["copy", rig.ref("multiarch"), "\(repository):new"])
+        let moved = try await run(["tag", "\(repository):new", "old"])
+        #expect(moved.text.contains(":old -> \(rig.digest("multiarch")) (moved from \(rig.digest("single")))"), "\(moved.text)")
+        #expect(try await digest("\(repository):old") == rig.digest("multiarch"))
     }
 }

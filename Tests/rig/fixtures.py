@@ -307,7 +307,62 @@ def files(reg):
     _, out["base"], _ = image(reg, repo, "amd64", [first, second, third], tag="1.0")
     _, out["changed"], _ = image(reg, repo, "amd64", [first, second, changed], tag="changed")
     _, out["bomb"], _ = image(reg, "files/bomb", "amd64", [ZeroBomb(256 << 20)], tag="1.0")
+    hostile = TarLayer([("../../etc/passwd", "file", b"not the host's\n", 0o644),
+                        (b"bad\xff\xfename".decode("utf-8", "surrogateescape"), "file", b"bytes\n", 0o644),
+                        ("evil", "symlink", "../../../../etc/passwd", 0o777),
+                        ("away", "symlink", "/../../root/.ssh/id_rsa", 0o777)], tarfile.GNU_FORMAT, "gzip")
+    _, out["hostile"], _ = image(reg, "files/hostile", "amd64", [hostile], tag="1.0")
+    _, out["truncated"], _ = image(reg, "files/truncated", "amd64", [TruncatedTerabyte()], tag="1.0")
     return out
+
+
+class TruncatedTerabyte:
+    """A gzip layer whose one entry declares 1 TiB and ends after 1 MiB."""
+
+    def __init__(self):
+        info = tarfile.TarInfo("huge")
+        info.size = 1 << 40
+        self.tar = info.tobuf(format=tarfile.GNU_FORMAT) + bytes(1 << 20)
+        self.diff_id = sha256(self.tar)
+        self.blob = gzip.compress(self.tar, compresslevel=1, mtime=0)
+        self.media_type = OCI_LAYER_GZIP
+
+
+class ManyEntries:
+    """A gzip layer of `count` empty files in directories of 1,000, written header by header."""
+
+    def __init__(self, count):
+        import zlib
+        template = bytearray(tarfile.TarInfo("x").tobuf(format=tarfile.USTAR_FORMAT)[:512])
+        packer = zlib.compressobj(1, zlib.DEFLATED, 31)
+        digest = hashlib.sha256()
+        chunks = []
+
+        def emit(data):
+            digest.update(data)
+            chunks.append(packer.compress(data))
+        batch = bytearray()
+        for i in range(count):
+            header = bytearray(template)
+            name = b"d%04d/f%07d" % (i // 1000, i)
+            header[0:100] = name.ljust(100, b"\0")
+            header[148:156] = b"        "
+            header[148:156] = b"%06o\0 " % sum(header)
+            batch += header
+            if len(batch) >= 1 << 20:
+                emit(bytes(batch))
+                batch = bytearray()
+        emit(bytes(batch) + bytes(1024))
+        chunks.append(packer.flush())
+        self.blob = b"".join(chunks)
+        self.diff_id = "sha256:" + digest.hexdigest()
+        self.media_type = OCI_LAYER_GZIP
+
+
+def push_many_entries(host, count):
+    """Pushes files/many:1.0, one layer of `count` entries, on demand (it takes seconds)."""
+    _, digest, _ = image(Registry(host), "files/many", "amd64", [ManyEntries(count)], tag="1.0")
+    return digest
 
 
 def verdicts(reg):
@@ -370,3 +425,11 @@ def load_repository(reg, repo, count):
         data, digest, _ = image(reg, repo, "amd64", shared + [own], tag=f"build-{i:03d}")
         digests[f"build-{i:03d}"] = digest
     return {"repo": repo, "digests": digests}
+
+
+if __name__ == "__main__":
+    import sys
+    if len(sys.argv) == 4 and sys.argv[1] == "many":
+        print(push_many_entries(sys.argv[2], int(sys.argv[3])))
+    else:
+        raise SystemExit("usage: fixtures.py many HOST COUNT")
