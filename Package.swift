@@ -25,7 +25,8 @@ let package = Package(
         .target(name: "Registry", dependencies: ["OCI", "CCurl", "CShims"]),
         .target(name: "TransferModel", dependencies: ["OCI"]),
         .target(name: "Stores", dependencies: ["OCI", "Registry", "CArchive"]),
-        .target(name: "LayerFiles", dependencies: ["OCI", "Registry", "Stores", "CArchive"]),
+        .target(name: "FileTree", dependencies: ["OCI"]),
+        .target(name: "LayerFiles", dependencies: ["OCI", "FileTree", "Registry", "Stores", "CArchive"]),
         .target(name: "Transfer", dependencies: ["OCI", "Registry", "Stores", "TransferModel"]),
         .target(name: "ManifestDiff", dependencies: ["OCI"]),
         .target(name: "TerminalUI", dependencies: ["OCI"]),
@@ -33,7 +34,7 @@ let package = Package(
         .target(name: "App", dependencies: ["OCI", "ManifestDiff", "TransferModel", "TerminalUI"]),
         .target(name: "Runtime", dependencies: ["App", "TerminalUI", "OCI", "Registry", "Stores", "Transfer", "TransferModel", "ManifestDiff"]),
         .executableTarget(name: "regtui",
-                          dependencies: ["OCI", "Registry", "Stores", "LayerFiles", "Transfer", "TransferModel", "ManifestDiff", "TerminalUI",
+                          dependencies: ["OCI", "Registry", "Stores", "FileTree", "LayerFiles", "Transfer", "TransferModel", "ManifestDiff", "TerminalUI",
                                          "CursesBackend", "App", "Runtime"]),
 
         // bench/tui: key-to-redraw of the UI on a large registry.
@@ -43,6 +44,7 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Stores", "OCI", "TestSupport"]),
         .testTarget(name: "TransferTests", dependencies: ["Transfer", "TransferModel", "Stores", "Registry", "OCI", "TestSupport"]),
         .testTarget(name: "ManifestDiffTests", dependencies: ["ManifestDiff", "OCI"]),
+        .testTarget(name: "FileTreeTests", dependencies: ["FileTree", "OCI"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
         .testTarget(name: "AppTests", dependencies: ["App", "TerminalUI", "OCI", "ManifestDiff", "TransferModel"],
                     exclude: ["Snapshots"]),

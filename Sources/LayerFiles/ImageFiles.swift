@@ -1,3 +1,4 @@
+import FileTree
 import OCI
 import Registry
 import Stores
@@ -28,19 +29,23 @@ public struct ImageFiles: Sendable {
         return ImageFiles(store: store, manifest: manifest, image: image)
     }
 
-    /// One layer's own entries (1-based `position`), whiteouts shown as such.
-    public func layer(_ position: Int, content: LayerReader.Content = .skip) async throws(RegistryError) -> [FileEntry] {
+    /// One layer's own entries (1-based `position`), whiteouts shown as such; `batches` gets
+    /// them as they are read.
+    public func layer(_ position: Int, content: LayerReader.Content = .skip,
+                      batches: LayerReader.Batches? = nil) async throws(RegistryError) -> [FileEntry] {
         guard image.layers.indices.contains(position - 1) else {
             throw .notFound(what: "layer \(position) of \(store.location.name) (it has \(image.layers.count))", details: [])
         }
-        return try await LayerReader(store: store, blob: image.layers[position - 1], position: position).entries(content: content)
+        return try await LayerReader(store: store, blob: image.layers[position - 1], position: position)
+            .entries(content: content, batches: batches)
     }
 
-    /// The merged filesystem: every layer read (a few at once), then applied in order.
-    public func merged(content: LayerReader.Content = .skip) async throws(RegistryError) -> MergedFilesystem {
+    /// The merged filesystem: every layer read (a few at once), then applied in order; `batches`
+    /// gets each layer's entries as they are read (layers interleaved, each entry naming its layer).
+    public func merged(content: LayerReader.Content = .skip, batches: LayerReader.Batches? = nil) async throws(RegistryError) -> MergedFilesystem {
         let positions = image.layers.indices.map { $0 + 1 }
         let layers = try await concurrentMap(positions, limit: Self.parallelLayers) { (position) throws(RegistryError) in
-            try await layer(position, content: content)
+            try await layer(position, content: content, batches: batches)
         }
         var filesystem = MergedFilesystem()
         for entries in layers { filesystem.apply(entries) }
@@ -51,18 +56,25 @@ public struct ImageFiles: Sendable {
     /// inside the image) to `sink`. Returns the entry, or nil when the path is absent, whited out,
     /// or not a regular file (then `reason` says which).
     public func cat(_ path: String, into sink: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void) async throws(RegistryError) -> FileEntry {
-        let filesystem = try await merged()
-        guard let entry = filesystem.resolve(path) else {
+        switch try await merged().lookup(path) {
+        case .absent:
             throw .notFound(what: "\(path) in \(store.location.name)", details: [])
-        }
-        // A hardlink's bytes are its target's, as its own layer holds them.
-        let source = entry.type == .hardlink ? entry.linkTarget : entry.path
-        guard entry.type == .file || entry.type == .hardlink, let source else {
+        case .notAFile(let entry):
             throw .file(what: "\(path) in \(store.location.name)", reason: "it is a \(entry.type.rawValue), not a file")
+        case .file(let entry, let source):
+            try await extract(source, layer: entry.layer, into: sink)
+            return entry
         }
-        let reader = LayerReader(store: store, blob: image.layers[entry.layer - 1], position: entry.layer)
+    }
+
+    /// Streams the bytes of the file at `source` in layer `position` (1-based) to `sink`.
+    public func extract(_ source: String, layer position: Int,
+                        into sink: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void) async throws(RegistryError) {
+        guard image.layers.indices.contains(position - 1) else {
+            throw .notFound(what: "layer \(position) of \(store.location.name) (it has \(image.layers.count))", details: [])
+        }
+        let reader = LayerReader(store: store, blob: image.layers[position - 1], position: position)
         _ = try await reader.entries(content: .extract(source), sink: sink)
-        return entry
     }
 }
 

@@ -1,4 +1,5 @@
 import CArchive
+import FileTree
 import Foundation
 import OCI
 import Registry
@@ -18,6 +19,13 @@ public struct LayerReader: Sendable {
         case extract(String)
     }
 
+    /// Receives a layer's entries in batches as they are read, before the blob's digest has
+    /// been checked: for showing them as they arrive, never for trusting them.
+    public typealias Batches = @Sendable (_ entries: [FileEntry]) -> Void
+
+    /// Entries handed to `Batches` at a time.
+    static let batchSize = 4096
+
     /// Most entries one layer may hold.
     public static let maxEntries = 2_000_000
     /// Longest path accepted.
@@ -35,12 +43,12 @@ public struct LayerReader: Sendable {
     }
 
     /// The layer's own entries (whiteouts and opaque markers included), in archive order.
-    /// `sink` receives an extracted file's bytes.
-    public func entries(content: Content = .skip,
-                        sink: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void = { _ in }) async throws(RegistryError) -> [FileEntry] {
+    /// `sink` receives an extracted file's bytes; `batches`, the entries as they are read.
+    public func entries(content: Content = .skip, sink: @escaping @Sendable (UnsafeRawBufferPointer) throws -> Void = { _ in },
+                        batches: Batches? = nil) async throws(RegistryError) -> [FileEntry] {
         let position = self.position
         return try await scanning { pipe, what throws(RegistryError) in
-            try ArchiveScan(pipe: pipe, what: what, layer: position, content: content, sink: sink).entries()
+            try ArchiveScan(pipe: pipe, what: what, layer: position, content: content, sink: sink).entries(batches: batches)
         }
     }
 
@@ -137,7 +145,7 @@ private final class ArchiveScan {
         return hasher.finish()
     }
 
-    func entries() throws(RegistryError) -> [FileEntry] {
+    func entries(batches: LayerReader.Batches?) throws(RegistryError) -> [FileEntry] {
         let archive = try open(raw: false)
         defer { archive_read_free(archive) }
         var entries: [FileEntry] = []
@@ -176,7 +184,9 @@ private final class ArchiveScan {
                 (entry.size, entry.sha256) = linked
             }
             entries.append(entry)
+            if let batches, entries.count % LayerReader.batchSize == 0 { batches(Array(entries.suffix(LayerReader.batchSize))) }
         }
+        if let batches, entries.count % LayerReader.batchSize != 0 { batches(Array(entries.suffix(entries.count % LayerReader.batchSize))) }
         try drain()
         return entries
     }

@@ -1,3 +1,4 @@
+import FileTree
 import LayerFiles
 import ManifestDiff
 import OCI

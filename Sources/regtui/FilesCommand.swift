@@ -1,4 +1,5 @@
 import Foundation
+import FileTree
 import LayerFiles
 import OCI
 import Registry

@@ -1,3 +1,4 @@
+import OCI
 /// One path that differs between two merged filesystems.
 public struct FileChange: Sendable, Hashable, Encodable {
     public enum Kind: String, Sendable, Encodable {
@@ -37,4 +38,32 @@ public func fileChanges(_ a: MergedFilesystem, _ b: MergedFilesystem, times: Boo
         changes.append(FileChange(path: path, change: .added, a: nil, b: right))
     }
     return changes.sorted { MergedFilesystem.pathOrder($0.path, $1.path) }
+}
+
+extension FileChange {
+    /// What changed, in a few words: `(mode 0600 → 0644)`, `(link a → b)`, `(1.2 KiB, layer 3)`.
+    public var summary: String {
+        guard let a, let b else {
+            let entry = a ?? b
+            return entry.map { $0.type == .file ? "(\(ByteCount.format($0.size)), layer \($0.layer))" : "(\($0.type.rawValue))" } ?? ""
+        }
+        if a.type != b.type { return "(\(a.type.rawValue) → \(b.type.rawValue))" }
+        if a.linkTarget != b.linkTarget { return "(link \(a.linkTarget ?? "") → \(b.linkTarget ?? ""))" }
+        if change == .modified { return "(content: \(ByteCount.format(a.size)) → \(ByteCount.format(b.size)))" }
+        var parts: [String] = []
+        if a.mode != b.mode { parts.append("mode \(a.octalMode) → \(b.octalMode)") }
+        if a.uid != b.uid || a.gid != b.gid { parts.append("owner \(a.uid):\(a.gid) → \(b.uid):\(b.gid)") }
+        if a.mtime != b.mtime { parts.append("mtime \(a.mtime) → \(b.mtime)") }
+        return "(" + parts.joined(separator: ", ") + ")"
+    }
+
+    /// The one-character mark lists show: `+` added, `-` removed, `~` modified, `m` metadata.
+    public var mark: Character {
+        switch change {
+        case .added: "+"
+        case .removed: "-"
+        case .modified: "~"
+        case .metadata: "m"
+        }
+    }
 }
