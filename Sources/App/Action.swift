@@ -1,3 +1,5 @@
+import FileTree
+import Foundation
 import ManifestDiff
 import OCI
 import TerminalUI
@@ -17,6 +19,16 @@ public enum Action: Sendable {
     case failed(RequestID, message: String, cancelled: Bool)
     /// Progress of the copy started as request `RequestID`.
     case transfer(RequestID, TransferEvent)
+    /// Entries read so far for the files view opened as request `RequestID`.
+    case files(RequestID, FilesEvent)
+}
+
+/// What reading an image's layers for a files view brings, as it streams.
+public enum FilesEvent: Sendable {
+    /// Entries as they were read, before their layer's digest was checked.
+    case entries([FileEntry])
+    /// The layer at this 1-based position was read to its end and matched its digest.
+    case layerVerified(Int)
 }
 
 /// What a request found.
@@ -35,6 +47,13 @@ public enum Answer: Sendable {
     /// Whether a typed repository exists.
     case repository(exists: Bool)
     case copied(CopyResult)
+    /// Every layer a files view asked for was read and verified.
+    case filesRead
+    /// The first bytes of a file (at most `FileContent.limit`), and its whole size.
+    case fileContent(Data, size: Int64)
+    /// Which files differ between the two images of a diff; `scope` names the platform compared
+    /// when the two are indexes.
+    case fileChanges([FileChange], scope: String?)
 }
 
 /// Work the runtime does for `update`; each answers with actions carrying its `RequestID`.
@@ -60,4 +79,10 @@ public enum Load: Sendable, Equatable {
     case destination(source: ImageRef, destination: ImageRef)
     /// Whether a repository exists (the person typed it).
     case repository(ImageRef)
+    /// The files of the image manifest `ImageRef` (by digest): merged, or one layer's own.
+    case files(ImageRef, FilesSource)
+    /// The bytes of the file at `path` in layer `layer` (1-based) of the image.
+    case fileContent(ImageRef, layer: Int, path: String)
+    /// Which files differ between two images.
+    case fileChanges(ImageRef, ImageRef)
 }

@@ -38,6 +38,9 @@ func availability(_ command: Command, _ state: AppState) -> Availability {
         return need(!state.transfers.isEmpty, "no copy to show")
     case .nextChange, .previousChange, .scrollLeft, .scrollRight:
         return need(state.overlay != nil, "only in the raw JSON and diff views")
+    case .files:
+        if case .diff = state.overlay { return .available }
+        return .unavailable("only in the diff view; in the manifest tree, open a layer or an image's files row")
     case .moveDown, .moveUp, .pageDown, .pageUp, .top, .bottom, .back, .refresh, .toggleDigests, .help, .quit:
         return .available
     }
@@ -60,7 +63,7 @@ func openLabel(_ state: AppState) -> String {
     case .tree:
         guard let row = state.selectedTreeRow else { return "open" }
         if row.expandable, let view = state.treeView, view.filter.isEmpty, view.collapsed.contains(row.path) { return "expand" }
-        return row.kind == .layer ? "details" : "raw JSON"
+        return row.kind == .layer || row.kind == .files ? "files" : "raw JSON"
     }
 }
 

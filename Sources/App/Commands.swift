@@ -15,6 +15,7 @@ public enum Command: String, CaseIterable, Sendable {
     case scrollLeft = "scroll-left", scrollRight = "scroll-right"
     case cancelTransfer = "cancel-transfer"
     case focusTransfers = "focus-transfers"
+    case files
     case help, quit
 
     /// What the action does, for the help overlay.
@@ -42,6 +43,7 @@ public enum Command: String, CaseIterable, Sendable {
         case .scrollRight: "scroll the text right, to read what is cut"
         case .cancelTransfer: "cancel the running copy (no tag is written)"
         case .focusTransfers: "focus the copy pane (then Esc or x cancels the copy, Esc closes finished ones)"
+        case .files: "show which files differ (diff view; again for the JSON)"
         case .help: "show this help"
         case .quit: "quit (asks first while a copy runs)"
         }
@@ -110,6 +112,7 @@ extension Keymap {
     bind global <Ctrl-c> quit
     bind diff   n        next-change
     bind diff   N        previous-change
+    bind diff   f        files
     bind diff   <Lt>     scroll-left
     bind diff   >        scroll-right
     bind json   n        next-change

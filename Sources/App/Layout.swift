@@ -44,6 +44,9 @@ struct Layout {
     var overlay: Rect { Rect(x: 0, y: 1, width: width, height: height - 2) }
     var overlayBody: Int { max(1, overlay.height - 2) }
 
+    /// Rows of the files view's list (the last row inside its frame tells about the selected entry).
+    var filesBody: Int { max(1, overlayBody - 1) }
+
     /// Rows of the diff's side-by-side part.
     func diffBody(_ view: DiffView) -> Int { max(1, overlayBody - DiffHeader.lines(view, width: overlay.width - 2, rows: overlayBody).count) }
 }

@@ -10,6 +10,9 @@ enum Purpose: Sendable, Equatable, Hashable {
     case destination
     case repository(registry: String, name: String)
     case transfer
+    case files
+    case fileContent
+    case fileChanges
 
     /// Requests with the same slot replace each other: a newer question makes the older answer
     /// useless (a reload of the same list, a second diff).

@@ -1,3 +1,4 @@
+import FileTree
 import ManifestDiff
 import OCI
 import TerminalUI
@@ -51,7 +52,8 @@ public struct TagList: Sendable {
 
 /// One row of the manifest tree.
 public struct TreeRow: Sendable, Equatable {
-    public enum Kind: Sendable, Equatable { case index, manifest, config, layer }
+    /// `files` is an image's merged filesystem, a child of its manifest.
+    public enum Kind: Sendable, Equatable { case index, manifest, config, layer, files }
     public var kind: Kind
     public var depth: Int
     public var label: String
@@ -104,6 +106,8 @@ public enum Overlay: Sendable {
     /// Raw JSON (or other text) of a node, scrollable and searchable.
     case text(TextView)
     case diff(DiffView)
+    /// An image's files, or one layer's.
+    case files(FilesView)
 }
 
 /// Lines of text, scrolled, with a search.
@@ -123,12 +127,29 @@ public struct TextView: Sendable {
 /// The diff of two manifests, scrolled together.
 public struct DiffView: Sendable {
     public var title: String
+    /// The two sides: the marked item, and the one compared with it.
+    public var a: ImageRef
+    public var b: ImageRef
     public var request: RequestID
     public var comparison: ManifestComparison?
     public var rows: SideBySide?
     public var error: String?
     public var offset = 0
     public var column = 0
+    /// Which files differ, once asked for (the `files` key).
+    public var files: FileChanges?
+    /// The body shows the file changes instead of the JSON side by side.
+    public var showingFiles = false
+}
+
+/// The file-level differences of a diff's two images, read on request.
+public struct FileChanges: Sendable {
+    public var request: RequestID?
+    public var changes: [FileChange]?
+    /// The platform compared, when both sides are indexes.
+    public var scope: String?
+    public var error: String?
+    public var offset = 0
 }
 
 /// A question on the status line, waiting for the person's answer.
@@ -184,6 +205,7 @@ public struct Mark: Sendable, Equatable {
 /// What is being typed into a list's or a view's filter.
 public enum Editing: Sendable, Equatable {
     case filter(Pane)
+    /// The search of the text view, or the filter of the files view, on top.
     case search
 }
 
@@ -201,7 +223,8 @@ public struct AppState: Sendable {
     public var tagLists: [String: Loadable<TagList>] = [:]
     public var trees: [String: Loadable<TreeView>] = [:]
     public var editing: Editing?
-    public var overlay: Overlay?
+    /// Full-screen views, the top one shown (a file's content over the files view it came from).
+    public var overlays: [Overlay] = []
     public var prompt: Prompt?
     public var mark: Mark?
     public var transfers: [TransferState] = []
@@ -230,6 +253,18 @@ public struct AppState: Sendable {
         if !warnings.isEmpty {
             let count = warnings.count == 1 ? "a keymap warning" : "\(warnings.count) keymap warnings"
             status = Status(text: "\(count): press ? to read \(warnings.count == 1 ? "it" : "them")", isError: true)
+        }
+    }
+
+    /// The view on top. Setting it replaces the top view (or opens one); nil closes the top one.
+    public var overlay: Overlay? {
+        get { overlays.last }
+        set {
+            if let newValue {
+                if overlays.isEmpty { overlays.append(newValue) } else { overlays[overlays.count - 1] = newValue }
+            } else {
+                _ = overlays.popLast()
+            }
         }
     }
 

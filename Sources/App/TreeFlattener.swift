@@ -35,6 +35,11 @@ enum TreeFlattener {
                 rows.append(TreeRow(kind: .layer, depth: depth + 1, label: "layer \(position + 1)", descriptor: layer,
                                     path: path + [position], expandable: false))
             }
+            if !image.layers.isEmpty, image.config.mediaType == .ociConfig || image.config.mediaType == .dockerConfig {
+                let count = image.layers.count
+                rows.append(TreeRow(kind: .files, depth: depth + 1, label: "files (\(count) layer\(count == 1 ? "" : "s") merged)",
+                                    descriptor: descriptor, path: path + [-2], expandable: false))
+            }
         case .schema1:
             rows.append(TreeRow(kind: .manifest, depth: depth, label: "\(name) (read-only)", descriptor: descriptor,
                                 path: path, expandable: false))
@@ -47,16 +52,23 @@ enum TreeFlattener {
         let all = rows(tree, collapsed: [])
         var keep = Set<[Int]>()
         for row in all where matcher.matches(row.label) || matcher.matches(row.descriptor.digest.description) {
-            let path = row.kind == .config || row.kind == .layer ? Array(row.path.dropLast()) : row.path
+            let path = row.kind == .config || row.kind == .layer || row.kind == .files ? Array(row.path.dropLast()) : row.path
             for length in 0...path.count { keep.insert(Array(path.prefix(length))) }
             keep.insert(row.path)
         }
         return all.filter { keep.contains($0.path) }
     }
 
-    /// The image tree a row belongs to (the manifest node itself, or the parent of a blob row).
+    /// How the image `node` is named in titles: its platform in an index, else "the image".
+    static func imageLabel(_ node: ImageTree, in tree: ImageTree) -> String {
+        guard let index = tree.manifest.index, node.manifest.digest != tree.manifest.digest else { return "the image" }
+        return index.manifests.first { $0.digest == node.manifest.digest }?.platform?.description ?? node.manifest.digest.short
+    }
+
+    /// The image tree a row belongs to (the manifest node itself, or the parent of a blob or
+    /// files row).
     static func manifestTree(of row: TreeRow, in tree: ImageTree) -> ImageTree? {
-        let path = row.kind == .config || row.kind == .layer ? Array(row.path.dropLast()) : row.path
+        let path = row.kind == .config || row.kind == .layer || row.kind == .files ? Array(row.path.dropLast()) : row.path
         var node = tree
         for position in path {
             guard node.children.indices.contains(position) else { return nil }

@@ -26,6 +26,8 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
         guard state.requests.purpose(of: id) == .transfer, let index = state.transfers.firstIndex(where: { $0.id == id }) else { return [] }
         state.transfers[index].progress.apply(event)
         return []
+    case .files(let id, let event):
+        return filesEvent(id, event, &state)
     }
 }
 
@@ -59,6 +61,18 @@ private func receive(_ answer: Answer, for purpose: Purpose, id: RequestID, _ st
         return repositoryChecked(registry, name: name, exists: exists, &state)
     case (.transfer, .copied(let result)):
         return transferFinished(id, result, &state)
+    case (.files, .filesRead):
+        withFilesView(&state) { view in if view.request == id { view.request = nil } }
+        return []
+    case (.fileContent, .fileContent(let data, let size)):
+        fileContentRead(id, data: data, size: size, &state)
+        return []
+    case (.fileChanges, .fileChanges(let changes, let scope)):
+        fileChangesRead(id, &state) { files in
+            files.changes = changes
+            files.scope = scope
+        }
+        return []
     default:
         return []
     }
@@ -90,6 +104,13 @@ private func fail(_ purpose: Purpose, id: RequestID, message: String, cancelled:
         state.status = Status(text: "cannot open \(name): \(message)", isError: true)
     case .transfer:
         return transferFailed(id, message: message, cancelled: cancelled, &state)
+    case .files:
+        withFilesView(&state) { view in if view.request == id { view.fail(message) } }
+    case .fileContent:
+        withFilesView(&state) { view in if view.opening == id { view.opening = nil } }
+        state.status = Status(text: message, isError: true)
+    case .fileChanges:
+        fileChangesRead(id, &state) { $0.error = message }
     }
     return []
 }
@@ -123,7 +144,7 @@ private func handle(_ key: Key, _ state: inout AppState) -> [Effect] {
         default: state.overlay = nil
         }
         return []
-    case .text, .diff:
+    case .text, .diff, .files:
         return overlayKey(key, &state)
     case nil:
         break
@@ -185,7 +206,7 @@ func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
             state.quit = true
         }
         return []
-    case .nextChange, .previousChange, .scrollLeft, .scrollRight:
+    case .nextChange, .previousChange, .scrollLeft, .scrollRight, .files:
         return []
     }
 }

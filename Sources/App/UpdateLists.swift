@@ -153,6 +153,7 @@ func open(_ state: inout AppState) -> [Effect] {
             withTree(&state) { $0.toggle(row.path, collapsed: false) }
             return []
         }
+        if row.kind == .layer || row.kind == .files { return openFiles(row, in: view, &state) }
         state.overlay = .text(TextView(title: rawTitle(of: row), lines: rawLines(of: row, in: view.tree)))
         return []
     }
@@ -241,31 +242,18 @@ func markItem(_ state: inout AppState) -> [Effect] {
 func diffAgainstMark(_ state: inout AppState) -> [Effect] {
     guard let mark = state.mark, let (reference, label) = currentItem(state) else { return [] }
     let (id, effects) = state.requests.issue(.diff)
-    state.overlay = .diff(DiffView(title: "\(mark.label)  ⇄  \(label)", request: id))
+    state.overlay = .diff(DiffView(title: "\(mark.label)  ⇄  \(label)", a: mark.reference, b: reference, request: id))
     return effects + [.load(id, .diff(mark.reference, reference))]
 }
 
 private func rawTitle(of row: TreeRow) -> String {
-    switch row.kind {
-    case .index, .manifest: "\(row.label)  \(row.descriptor.digest)"
-    case .config: "config  \(row.descriptor.digest)"
-    case .layer: row.label
-    }
+    row.kind == .config ? "config  \(row.descriptor.digest)" : "\(row.label)  \(row.descriptor.digest)"
 }
 
+/// The raw JSON of a manifest or config row (layers and files rows open the files view).
 private func rawLines(of row: TreeRow, in tree: ImageTree) -> [String] {
     let node = TreeFlattener.manifestTree(of: row, in: tree)
-    switch row.kind {
-    case .index, .manifest:
-        return node?.manifest.tree.prettyLines() ?? []
-    case .config:
-        if let config = node?.config, let parsed = try? JSONTree.parse(config) { return parsed.prettyLines() }
-        return ["the config blob is not an image config, or was not fetched"]
-    case .layer:
-        var lines = ["digest      \(row.descriptor.digest)", "media type  \(row.descriptor.mediaType)",
-                     "size        \(row.descriptor.size) bytes (\(ByteCount.format(row.descriptor.size)))"]
-        for (key, value) in (row.descriptor.annotations ?? [:]).sorted(by: { $0.key < $1.key }) { lines.append("\(key): \(value)") }
-        if let urls = row.descriptor.urls { lines += urls.map { "url         \($0)" } }
-        return lines
-    }
+    guard row.kind == .config else { return node?.manifest.tree.prettyLines() ?? [] }
+    if let config = node?.config, let parsed = try? JSONTree.parse(config) { return parsed.prettyLines() }
+    return ["the config blob is not an image config, or was not fetched"]
 }

@@ -4,14 +4,22 @@ import TerminalUI
 // The full-screen views: raw JSON (or text) and the diff.
 
 func overlayKey(_ key: Key, _ state: inout AppState) -> [Effect] {
-    let context: KeyContext
-    if case .diff = state.overlay { context = .diff } else { context = .json }
+    let context: KeyContext = switch state.overlay {
+    case .diff: .diff
+    case .files: .tree
+    default: .json
+    }
     guard let name = state.keymap.action(for: key, in: KeyContext.chain(context)), let command = Command(rawValue: name) else { return [] }
+    if case .files(var view) = state.overlay, command != .quit, command != .help {
+        let effects = filesKey(command, key, &view, &state)
+        if case .files = state.overlay { state.overlay = .files(view) }
+        return effects
+    }
     switch command {
     case .back:
-        if case .diff(let view) = state.overlay, state.requests.close(view.request) != nil {
+        if case .diff(let view) = state.overlay {
             state.overlay = nil
-            return [.cancel(view.request)]
+            return [view.request, view.files?.request].compactMap { $0 }.filter { state.requests.close($0) != nil }.map { .cancel($0) }
         }
         state.overlay = nil
         return []
@@ -84,7 +92,14 @@ private func textKey(_ command: Command, _ view: inout TextView, _ state: inout 
 
 private func diffKey(_ command: Command, _ view: inout DiffView, _ state: inout AppState) -> [Effect] {
     guard let rows = view.rows, let comparison = view.comparison else { return [] }
+    if command == .files { return toggleFileChanges(&view, &state) }
     let visible = Layout(state).diffBody(view)
+    if view.showingFiles, var files = view.files {
+        let total = files.changes.map { $0.count + 1 } ?? 1
+        files.offset = scrolled(files.offset, command, total: total, visible: visible, page: max(1, visible - 1))
+        view.files = files
+        return []
+    }
     switch command {
     case .nextChange, .previousChange:
         let forward = command == .nextChange

@@ -39,6 +39,7 @@ func editKey(_ key: Key, _ editing: Editing, _ state: inout AppState) -> [Effect
             return []
         }
     case .search:
+        if case .files(var files) = state.overlay { return filesFilterKey(key, &files, &state) }
         guard case .text(var view) = state.overlay else {
             state.editing = nil
             return []
@@ -60,6 +61,24 @@ func editKey(_ key: Key, _ editing: Editing, _ state: inout AppState) -> [Effect
         state.overlay = .text(view)
         return []
     }
+}
+
+/// A key while the files view's filter is typed: Enter keeps it, Esc clears it.
+private func filesFilterKey(_ key: Key, _ view: inout FilesView, _ state: inout AppState) -> [Effect] {
+    switch key {
+    case .enter:
+        state.editing = nil
+    case .escape:
+        state.editing = nil
+        view.setFilter("")
+    default:
+        var text = view.filter
+        guard edit(&text, key) else { return [] }
+        view.setFilter(text)
+    }
+    view.cursor.scroll(visible: Layout(state).filesBody, count: view.rows.count)
+    state.overlay = .files(view)
+    return []
 }
 
 func setFilter(_ text: String, on pane: Pane, _ state: inout AppState) {

@@ -16,6 +16,7 @@ public func view(_ state: AppState) -> Buffer {
     case .help(let offset): drawHelp(state, offset: offset, &buffer, palette)
     case .text(let text): drawText(text, state, layout, &buffer, palette)
     case .diff(let diff): drawDiff(diff, state, layout, &buffer, palette)
+    case .files(let files): drawFiles(files, state, layout, &buffer, palette)
     case nil: break
     }
     return buffer
@@ -85,7 +86,12 @@ private func drawStatus(_ state: AppState, _ layout: Layout, _ buffer: inout Buf
         let text: String
         switch editing {
         case .filter(let pane): text = "/" + state.filter(pane)
-        case .search: text = "/" + (state.overlay.flatMap { if case .text(let view) = $0 { view.search } else { nil } } ?? "")
+        case .search:
+            text = switch state.overlay {
+            case .text(let view): "/" + view.search
+            case .files(let view): "/" + view.filter
+            default: "/"
+            }
         }
         let end = buffer.put(text, x: 0, y: y, style: .bold, maxWidth: width - 30)
         buffer.put("▏  Enter keeps, Esc clears", x: end, y: y, style: .dim)

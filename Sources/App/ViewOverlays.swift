@@ -79,8 +79,8 @@ enum DiffHeader {
         lines.append(StyledLine("A \(comparison.a.digest)  \(comparison.a.size) B  \(comparison.a.reference)"))
         lines.append(StyledLine("B \(comparison.b.digest)  \(comparison.b.size) B  \(comparison.b.reference)"))
         let differing = comparison.parts.filter { !$0.equal }
-        lines.append(StyledLine("parts: \(comparison.parts.count - differing.count) equal, \(differing.count) differ  ·  n/N next/previous change  ·  < > scroll sideways",
-                                style: .dim))
+        let body = view.showingFiles ? "f the JSON again" : "n/N next/previous change  ·  < > scroll sideways  ·  f which files differ"
+        lines.append(StyledLine("parts: \(comparison.parts.count - differing.count) equal, \(differing.count) differ  ·  \(body)", style: .dim))
         let shown = differing + comparison.parts.filter(\.equal)
         // The JSON keeps at least a third of the rows, and at least 6.
         let room = max(0, rows - lines.count - max(6, rows / 3))
@@ -111,8 +111,13 @@ func drawDiff(_ diff: DiffView, _ state: AppState, _ layout: Layout, _ buffer: i
         header[0].style = verdict == .identical ? palette.fg(.green, bold: true) : palette.fg(.yellow, bold: true)
     }
     buffer.text(header, in: inside)
-    guard let rows = diff.rows else { return }
     let top = inside.y + header.count
+    if diff.showingFiles, let files = diff.files {
+        let body = Rect(x: inside.x, y: top, width: inside.width, height: max(0, inside.maxY - top))
+        buffer.text(fileChangeLines(files, palette: palette), in: body, offset: files.offset)
+        return
+    }
+    guard let rows = diff.rows else { return }
     let half = (inside.width - 3) / 2
     for line in 0..<max(0, inside.maxY - top) {
         let index = diff.offset + line

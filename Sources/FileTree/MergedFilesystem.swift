@@ -45,6 +45,23 @@ public struct MergedFilesystem: Sendable {
         }
     }
 
+    /// Directories a layer's own listing marks opaque (`list` only).
+    public private(set) var opaque: Set<String> = []
+
+    /// Lists one layer's own entries as they are, markers kept: a whiteout becomes an entry of
+    /// type `whiteout` at the path it deletes, an opaque marker marks its directory. For showing
+    /// a layer by itself, not for merging.
+    public mutating func list(_ layer: [FileEntry]) {
+        for entry in layer {
+            guard entry.type == .opaque else {
+                insert(entry)
+                continue
+            }
+            opaque.insert(entry.path)
+            if entries[entry.path] == nil { insert(FileEntry(path: entry.path, type: .dir, mode: 0o755, layer: entry.layer)) }
+        }
+    }
+
     /// Whether the entry at `path` was added or replaced something, by the layer that wrote it.
     public func change(at path: String) -> Change { replaced.contains(path) ? .modified : .added }
 

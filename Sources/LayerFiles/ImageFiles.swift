@@ -12,21 +12,14 @@ public struct ImageFiles: Sendable {
     /// The image manifest (an index's child chosen by platform).
     public let manifest: Manifest
     public let image: ImageManifest
+    /// The platform chosen from an index; nil when the reference named an image.
+    public let platform: Platform?
 
     /// The image `id` names in `store`; for an index, its `platform` child, or the host's (else
     /// the first) without one.
     public static func open(_ store: any ImageStore, _ id: ManifestID, platform: Platform?) async throws(RegistryError) -> ImageFiles {
-        var (manifest, _) = try await store.manifest(id, platform: platform)
-        if let index = manifest.index {
-            guard let entry = index.descriptor(for: .host) ?? index.manifests.first else {
-                throw .notFound(what: "any image in the index \(store.location.name) \(id)", details: [])
-            }
-            manifest = try await store.manifest(.digest(entry.digest))
-        }
-        guard let image = manifest.image else {
-            throw .badResponse(what: "\(store.location.name) \(id)", reason: "a \(manifest.mediaType.friendlyName) has no layers")
-        }
-        return ImageFiles(store: store, manifest: manifest, image: image)
+        let (manifest, image, chosen) = try await store.image(id, platform: platform)
+        return ImageFiles(store: store, manifest: manifest, image: image, platform: chosen)
     }
 
     /// One layer's own entries (1-based `position`), whiteouts shown as such; `batches` gets
@@ -40,12 +33,16 @@ public struct ImageFiles: Sendable {
             .entries(content: content, batches: batches)
     }
 
-    /// The merged filesystem: every layer read (a few at once), then applied in order; `batches`
-    /// gets each layer's entries as they are read (layers interleaved, each entry naming its layer).
-    public func merged(content: LayerReader.Content = .skip, batches: LayerReader.Batches? = nil) async throws(RegistryError) -> MergedFilesystem {
+    /// The merged filesystem: every layer read (a few at once), then applied in order. `batches`
+    /// gets each layer's entries as they are read (layers interleaved, each entry naming its
+    /// layer), and `verified` each layer's position once all its bytes matched its digest.
+    public func merged(content: LayerReader.Content = .skip, batches: LayerReader.Batches? = nil,
+                       verified: (@Sendable (Int) -> Void)? = nil) async throws(RegistryError) -> MergedFilesystem {
         let positions = image.layers.indices.map { $0 + 1 }
         let layers = try await concurrentMap(positions, limit: Self.parallelLayers) { (position) throws(RegistryError) in
-            try await layer(position, content: content, batches: batches)
+            let entries = try await layer(position, content: content, batches: batches)
+            verified?(position)
+            return entries
         }
         var filesystem = MergedFilesystem()
         for entries in layers { filesystem.apply(entries) }
@@ -75,6 +72,16 @@ public struct ImageFiles: Sendable {
         }
         let reader = LayerReader(store: store, blob: image.layers[position - 1], position: position)
         _ = try await reader.entries(content: .extract(source), sink: sink)
+    }
+}
+
+extension ImageFiles {
+    /// The file-level differences from `self` to `other`, both read at once (regular files
+    /// compared by the sha256 of their bytes); mtime alone counts only with `times`.
+    public func changes(to other: ImageFiles, times: Bool = false) async throws(RegistryError) -> [FileChange] {
+        async let mine = merged(content: .hash)
+        async let theirs = other.merged(content: .hash)
+        do { return fileChanges(try await mine, try await theirs, times: times) } catch { throw RegistryError(bridging: error) }
     }
 }
 

@@ -1,5 +1,7 @@
 import App
+import FileTree
 import Foundation
+import LayerFiles
 import ManifestDiff
 import OCI
 import Registry
@@ -7,6 +9,27 @@ import Stores
 import Synchronization
 import Transfer
 import TransferModel
+
+/// The first `limit` bytes of a stream, and how many passed in all.
+private final class FirstBytes: @unchecked Sendable {
+    let limit: Int
+    private let lock = NSLock()
+    private var kept = Data()
+    private var count: Int64 = 0
+
+    init(limit: Int) { self.limit = limit }
+
+    var bytes: Data { lock.withLock { kept } }
+    var total: Int64 { lock.withLock { count } }
+
+    func append(_ chunk: UnsafeRawBufferPointer) {
+        lock.withLock {
+            count &+= Int64(chunk.count)
+            let room = limit - kept.count
+            if room > 0 { kept.append(contentsOf: chunk.prefix(room)) }
+        }
+    }
+}
 
 /// Runs the UI's effects concurrently and posts each answer back with its request id. It owns
 /// every task it starts: `cancel` stops one, and it knows how many are still running, which is
@@ -37,7 +60,7 @@ final class EffectRunner: Sendable {
     func run(_ effect: Effect) {
         switch effect {
         case .load(let id, let load):
-            start(id) { [client, digestSlots] () throws(RegistryError) -> Answer in
+            start(id) { [client, digestSlots, post] () throws(RegistryError) -> Answer in
                 @Sendable func store(_ reference: ImageRef) -> any ImageStore { Stores.open(reference, client: client) }
                 switch load {
                 case .catalog(let registry, let next):
@@ -86,6 +109,29 @@ final class EffectRunner: Sendable {
                         }
                     }
                     return .destination(source: digest, current: current)
+                case .files(let image, let source):
+                    let files = try await ImageFiles.open(store(image), image.manifestID, platform: nil)
+                    let batches: LayerReader.Batches = { post(.files(id, .entries($0))) }
+                    switch source {
+                    case .merged:
+                        _ = try await files.merged(batches: batches) { post(.files(id, .layerVerified($0))) }
+                    case .layer(let position):
+                        _ = try await files.layer(position, batches: batches)
+                        post(.files(id, .layerVerified(position)))
+                    }
+                    return .filesRead
+                case .fileContent(let image, let layer, let path):
+                    let files = try await ImageFiles.open(store(image), image.manifestID, platform: nil)
+                    let content = FirstBytes(limit: FileContent.limit)
+                    try await files.extract(path, layer: layer, into: content.append)
+                    return .fileContent(content.bytes, size: content.total)
+                case .fileChanges(let a, let b):
+                    async let left = ImageFiles.open(store(a), a.manifestID, platform: nil)
+                    async let right = ImageFiles.open(store(b), b.manifestID, platform: nil)
+                    let imageA: ImageFiles, imageB: ImageFiles
+                    do { (imageA, imageB) = try await (left, right) } catch { throw RegistryError(bridging: error) }
+                    let scope = imageA.platform.map { "the \($0) image of each" }
+                    return .fileChanges(try await imageA.changes(to: imageB), scope: scope)
                 case .repository(let repository):
                     if let registry = repository.registryReference { return .repository(exists: try await client.repositoryExists(registry)) }
                     do throws(RegistryError) { _ = try await store(repository).tags() } catch {

@@ -54,18 +54,27 @@ extension ImageStore {
         return (try await manifest(.digest(entry.digest)), .digest(entry.digest))
     }
 
-    /// The image config of an image manifest, or of the host's platform (else the first) in an index.
-    public func imageConfig(_ id: ManifestID, platform: Platform?) async throws(RegistryError) -> (Data, Descriptor) {
+    /// The image `id` names: itself, or in an index the child for `platform`, else the host's,
+    /// else the first. Returns its manifest, its image view, and the platform the index gave it.
+    public func image(_ id: ManifestID, platform: Platform?) async throws(RegistryError) -> (Manifest, ImageManifest, Platform?) {
         var (manifest, _) = try await self.manifest(id, platform: platform)
+        var chosen = platform
         if let index = manifest.index {
             guard let entry = index.descriptor(for: .host) ?? index.manifests.first else {
                 throw .notFound(what: "any image in the index \(location.name) \(id)", details: [])
             }
             manifest = try await self.manifest(.digest(entry.digest))
+            chosen = entry.platform
         }
         guard let image = manifest.image else {
-            throw .badResponse(what: "\(location.name) \(id)", reason: "a \(manifest.mediaType.friendlyName) has no config")
+            throw .badResponse(what: "\(location.name) \(id)", reason: "a \(manifest.mediaType.friendlyName) is not an image")
         }
+        return (manifest, image, chosen)
+    }
+
+    /// The image config of an image manifest, or of the host's platform (else the first) in an index.
+    public func imageConfig(_ id: ManifestID, platform: Platform?) async throws(RegistryError) -> (Data, Descriptor) {
+        let (_, image, _) = try await self.image(id, platform: platform)
         return (try await blobData(image.config.digest, limit: 16 << 20), image.config)
     }
 

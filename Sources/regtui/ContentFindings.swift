@@ -27,9 +27,7 @@ struct ContentFindings {
         let (imageA, imageB) = try await (openedA, openedB)
         var findings = ContentFindings()
         if files {
-            async let mergedA = imageA.merged(content: .hash)
-            async let mergedB = imageB.merged(content: .hash)
-            findings.changes = fileChanges(try await mergedA, try await mergedB, times: times)
+            findings.changes = try await imageA.changes(to: imageB, times: times)
         }
         if verify {
             let positions = zip(imageA.image.layers, imageB.image.layers).enumerated()

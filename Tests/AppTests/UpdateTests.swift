@@ -139,7 +139,7 @@ import Testing
         #expect(view(state).lines.contains { $0.contains("<Enter> expand · m mark") })
         Fixtures.press(&state, .enter, .character("j"), .character("j"))
         #expect(state.selectedTreeRow?.kind == .layer)
-        let hint = view(state).lines.first { $0.contains("<Enter> details") }
+        let hint = view(state).lines.first { $0.contains("<Enter> files") }
         #expect(hint != nil && hint?.contains("c copy") == false, "no copy hint on a layer: \(hint ?? "")")
         Fixtures.press(&state, .character("c"))
         #expect(state.status?.text.contains("choose a tag or a manifest to copy") == true)

@@ -4,6 +4,7 @@ import Registry
 import Runtime
 import TerminalUI
 import TestSupport
+import Testing
 
 /// The terminal UI running headless through the real runtime, against real registries: keys go
 /// in, and each step waits until the program is idle (every key handled, every request
@@ -24,7 +25,7 @@ final class Session: Sendable {
                               client: client, watchResize: false)
         self.program = program
         running = Task { await program.run() }
-        await program.idle()
+        await settled { await program.idle() }
     }
 
     /// A session always ends its program, even when a test stops before quitting: a program
@@ -37,15 +38,28 @@ final class Session: Sendable {
     func press(_ keys: [Key]) async {
         for key in keys {
             program.press([key], into: terminal)
-            await program.idle()
+            await settled { await self.program.idle() }
         }
+    }
+
+    /// Runs a wait on the program; one that has not ended within a minute stops the program
+    /// (which ends every wait) and fails the test with the screen, so no test hangs forever.
+    private func settled(_ wait: @Sendable () async -> Void) async {
+        let program = self.program
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(60))
+            Issue.record("the program did not settle within 60 s; the screen:\n\(program.screen?.lines.joined(separator: "\n") ?? "")")
+            program.stop()
+        }
+        await wait()
+        watchdog.cancel()
     }
 
     /// Presses a key while requests run (a copy): returns once it is handled and drawn, without
     /// waiting for the work to end.
     func pressDuringWork(_ key: Key) async {
         program.press([key], into: terminal)
-        await program.handled()
+        await settled { await self.program.handled() }
     }
 
     /// Types text, a character a key.

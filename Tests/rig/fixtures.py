@@ -313,6 +313,7 @@ def files(reg):
                         ("away", "symlink", "/../../root/.ssh/id_rsa", 0o777)], tarfile.GNU_FORMAT, "gzip")
     _, out["hostile"], _ = image(reg, "files/hostile", "amd64", [hostile], tag="1.0")
     _, out["truncated"], _ = image(reg, "files/truncated", "amd64", [TruncatedTerabyte()], tag="1.0")
+    _, out["streaming"], _ = image(reg, "files/streaming", "amd64", [ManyEntries(20_000)], tag="1.0")
     return out
 
 

@@ -1,0 +1,195 @@
+import FileTree
+import Foundation
+import OCI
+import TerminalUI
+
+// Inside the image: the files view of a layer or of the merged filesystem, a file's content,
+// and the files section of the diff.
+
+/// `open` on a layer row (its own entries) or an image's files row (the merged filesystem):
+/// the files view, filled in as the layers stream.
+func openFiles(_ row: TreeRow, in view: TreeView, _ state: inout AppState) -> [Effect] {
+    guard let tag = state.selectedTag, let node = TreeFlattener.manifestTree(of: row, in: view.tree),
+          let image = node.manifest.image, let position = row.path.last else { return [] }
+    let reference = tag.with(tag: nil, digest: node.manifest.digest)
+    let source: FilesSource = row.kind == .layer ? .layer(position + 1) : .merged
+    let (id, effects) = state.requests.issue(.files)
+    let whose = TreeFlattener.imageLabel(node, in: view.tree)
+    let title = switch source {
+    case .merged: "Files of \(whose) (\(image.layers.count) layer\(image.layers.count == 1 ? "" : "s") merged)"
+    case .layer(let position): "Layer \(position) of \(whose): its own entries"
+    }
+    state.overlays.append(.files(FilesView(title: title, image: reference, source: source, layerCount: image.layers.count, request: id)))
+    return effects + [.load(id, .files(reference, source))]
+}
+
+/// Entries and verified layers arriving for the files view on top.
+func filesEvent(_ id: RequestID, _ event: FilesEvent, _ state: inout AppState) -> [Effect] {
+    guard state.requests.purpose(of: id) == .files else { return [] }
+    withFilesView(&state) { view in
+        guard view.request == id else { return }
+        switch event {
+        case .entries(let entries): view.receive(entries)
+        case .layerVerified(let position): view.layerVerified(position)
+        }
+    }
+    return []
+}
+
+/// Changes the files view on top, if the top view is one.
+func withFilesView(_ state: inout AppState, _ body: (inout FilesView) -> Void) {
+    guard case .files(var view) = state.overlay else { return }
+    body(&view)
+    state.overlay = .files(view)
+}
+
+/// A key in the files view: move, expand and collapse directories, open a file, filter.
+func filesKey(_ command: Command, _ key: Key, _ view: inout FilesView, _ state: inout AppState) -> [Effect] {
+    let visible = Layout(state).filesBody
+    func move(_ delta: Int) {
+        view.cursor.move(delta, count: view.rows.count)
+        view.cursor.scroll(visible: visible, count: view.rows.count)
+    }
+    switch command {
+    case .moveDown: move(1)
+    case .moveUp: move(-1)
+    case .pageDown: move(max(1, visible - 1))
+    case .pageUp: move(-max(1, visible - 1))
+    case .top: move(-view.rows.count)
+    case .bottom: move(view.rows.count)
+    case .filter: state.editing = .search
+    case .open: return openFileRow(&view, &state)
+    case .back:
+        // Esc closes the view; h and ← collapse a directory, or go to the one above.
+        if key == .escape { return closeFilesView(view, &state) }
+        guard let row = view.selected else { return closeFilesView(view, &state) }
+        if row.expandable && view.expanded.contains(row.path) && view.filter.isEmpty {
+            view.toggle(row.path)
+        } else if let parent = view.rows.firstIndex(where: { $0.path == MergedFilesystem.split(row.path).parent }) {
+            move(parent - view.cursor.selected)
+        } else {
+            return closeFilesView(view, &state)
+        }
+    case .yankDigest:
+        guard let row = view.selected else { return [] }
+        state.status = Status(text: "copied \(row.path) to the clipboard", isError: false)
+        return [.setClipboard(row.path)]
+    default:
+        break
+    }
+    return []
+}
+
+/// Closes the files view; the layers still being read are no longer wanted.
+private func closeFilesView(_ view: FilesView, _ state: inout AppState) -> [Effect] {
+    state.overlay = nil
+    return [view.request, view.opening].compactMap { $0 }.filter { state.requests.close($0) != nil }.map { .cancel($0) }
+}
+
+/// Enter on a row: a directory expands or collapses; a file's content opens.
+private func openFileRow(_ view: inout FilesView, _ state: inout AppState) -> [Effect] {
+    guard let row = view.selected else { return [] }
+    guard let entry = row.entry else {
+        state.status = Status(text: "\(row.path) was removed by layer \(row.removedBy ?? 0)", isError: false)
+        return []
+    }
+    if row.expandable && view.filter.isEmpty {
+        view.toggle(row.path)
+        return []
+    }
+    guard view.complete else {
+        state.status = Status(text: "reading the layers (\(view.verified.count) of \(view.source == .merged ? view.layerCount : 1) checked): a file opens once every layer is in",
+                              isError: true)
+        return []
+    }
+    let lookup: MergedFilesystem.FileLookup
+    switch (view.source, entry.type) {
+    case (.merged, _): lookup = view.filesystem.lookup(row.path)
+    case (.layer, .file): lookup = .file(entry, source: entry.path)
+    case (.layer, .hardlink): lookup = .file(entry, source: entry.linkTarget ?? entry.path)
+    case (.layer, .symlink):
+        state.status = Status(text: "a link to \(entry.linkTarget ?? ""): open the image's files to follow it", isError: true)
+        return []
+    case (.layer, .whiteout):
+        state.status = Status(text: "a whiteout: this layer deletes \(row.path) from the layers below", isError: false)
+        return []
+    case (.layer, _): lookup = .notAFile(entry)
+    }
+    switch lookup {
+    case .absent:
+        state.status = Status(text: "\(row.path) leads nowhere in this image (a link to a path it does not hold)", isError: true)
+        return []
+    case .notAFile(let target):
+        state.status = Status(text: "\(row.path) is a \(target.type.rawValue), not a file: nothing to show", isError: true)
+        return []
+    case .file(let target, let source):
+        let (id, effects) = state.requests.issue(.fileContent)
+        view.opening = id
+        state.status = Status(text: "reading \(source) from layer \(target.layer)…", isError: false)
+        return effects + [.load(id, .fileContent(view.image, layer: target.layer, path: source))]
+    }
+}
+
+/// A file's first bytes arrived: its content over the files view.
+func fileContentRead(_ id: RequestID, data: Data, size: Int64, _ state: inout AppState) {
+    guard case .files(var view) = state.overlay, view.opening == id, let row = view.selected else { return }
+    view.opening = nil
+    state.overlay = .files(view)
+    state.status = nil
+    let layer = row.entry?.layer.description ?? "?"
+    state.overlays.append(.text(TextView(title: "\(row.path)  (\(ByteCount.format(size)), layer \(layer))",
+                                         lines: FileContent.lines(data, size: size))))
+}
+
+/// A file as lines to read: text as it is, anything else as a hex dump.
+public enum FileContent {
+    /// Bytes of a file shown; `regtui cat` prints the rest.
+    public static let limit = 1 << 20
+
+    static func lines(_ data: Data, size: Int64) -> [String] {
+        var lines: [String]
+        if !data.contains(0), let text = String(bytes: data, encoding: .utf8) {
+            lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if lines.last == "" { lines.removeLast() }
+        } else {
+            lines = hexDump(data)
+        }
+        if Int64(data.count) < size {
+            lines.append("… the first \(ByteCount.format(Int64(data.count))) of \(ByteCount.format(size)) shown; regtui cat prints it all")
+        }
+        return lines
+    }
+
+    /// `00000010  68 65 6c 6c 6f 0a …  |hello.|`, 16 bytes a line.
+    static func hexDump(_ data: Data) -> [String] {
+        let bytes = [UInt8](data)
+        return stride(from: 0, to: bytes.count, by: 16).map { start in
+            let chunk = bytes[start..<min(start + 16, bytes.count)]
+            let offset = String(start, radix: 16)
+            let hex = chunk.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
+            let text = String(chunk.map { (0x20..<0x7f).contains($0) ? Character(UnicodeScalar($0)) : "." })
+            return String(repeating: "0", count: max(0, 8 - offset.count)) + offset + "  "
+                + hex.padding(toLength: 47, withPad: " ", startingAt: 0) + "  |" + text + "|"
+        }
+    }
+}
+
+// MARK: - The diff's files section
+
+/// `files` in the diff view: shows which files differ (read on first use), or the JSON again.
+func toggleFileChanges(_ view: inout DiffView, _ state: inout AppState) -> [Effect] {
+    view.showingFiles.toggle()
+    guard view.showingFiles, view.files == nil else { return [] }
+    let (id, effects) = state.requests.issue(.fileChanges)
+    view.files = FileChanges(request: id)
+    return effects + [.load(id, .fileChanges(view.a, view.b))]
+}
+
+/// The answer for the diff's files section, given to `body`.
+func fileChangesRead(_ id: RequestID, _ state: inout AppState, _ body: (inout FileChanges) -> Void) {
+    guard case .diff(var view) = state.overlay, var files = view.files, files.request == id else { return }
+    files.request = nil
+    body(&files)
+    view.files = files
+    state.overlay = .diff(view)
+}
