@@ -62,3 +62,87 @@ public struct DeletePlan: Sendable {
         return out
     }
 }
+
+/// How a delete was done.
+public enum DeleteMethod: String, Sendable, Encodable {
+    /// The registry deleted the tag alone.
+    case tag
+    /// The manifest was deleted by digest, with every tag on it.
+    case digest
+    /// The tag was pointed at a placeholder manifest of its own, which was then deleted.
+    case placeholder
+}
+
+extension DeletePlan {
+    /// What stands in the way of deleting only `tag`, if anything: other tags share the digest,
+    /// so only a placeholder can take it alone.
+    public func othersSharing(_ tag: String) -> [String] { tags.filter { $0 != tag } }
+
+    /// Deletes what this plan shows, once a person confirmed it: `tag` alone (the registry's
+    /// tag delete; a placeholder when other tags share the digest and `placeholder` allows it;
+    /// the manifest with it when it is the digest's only tag and the registry deletes by digest
+    /// only), or with no tag the manifest. Before a manifest goes, the repository is read again:
+    /// if a tag, child or referrer appeared or went since the plan, nothing is deleted.
+    public func execute(tag: String?, placeholder: Bool, in store: RegistryStore) async throws(RegistryError) -> DeleteMethod {
+        if let tag {
+            let others = othersSharing(tag)
+            if !others.isEmpty {
+                guard placeholder else {
+                    throw .unsupported(what: "nothing was deleted", reason: "the tag shares \(digest) with \(others.joined(separator: ", ")), which a registry deletes by digest all together. Pass --placeholder to delete only this tag through a placeholder manifest")
+                }
+                try await Self.deleteThroughPlaceholder(tag, in: store)
+                return .placeholder
+            }
+            if try await store.client.deleteManifest(store.repository.with(tag: tag)) == .deleted { return .tag }
+        }
+        try await stillAsPlanned(in: store)
+        _ = try await store.client.deleteManifest(store.repository.with(tag: nil, digest: digest))
+        return .digest
+    }
+
+    /// Refuses when the repository no longer matches the plan a person confirmed.
+    private func stillAsPlanned(in store: RegistryStore) async throws(RegistryError) {
+        let now = try await Self.make(for: digest, in: store)
+        guard Set(now.tags) == Set(tags), Set(now.orphans.map(\.digest)) == Set(orphans.map(\.digest)),
+              Set(now.referrers.map(\.digest)) == Set(referrers.map(\.digest)) else {
+            throw .refused(what: "nothing was deleted", reason: "\(repository.name) changed since the plan was made (tags on the digest now: \(now.tags.isEmpty ? "none" : now.tags.joined(separator: ", "))); look at the plan again")
+        }
+    }
+
+    /// Points `tag` at a placeholder manifest no other tag can share (it names the tag and a
+    /// random value), then deletes the placeholder by digest. Its 2-byte config blob stays.
+    private static func deleteThroughPlaceholder(_ tag: String, in store: RegistryStore) async throws(RegistryError) {
+        let empty = Data("{}".utf8)
+        try await store.putBlob(Descriptor(mediaType: .ociEmpty, digest: Digest.of(empty), size: Int64(empty.count)), bytes: empty)
+        let text = #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/vnd.regtui.placeholder","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"\#(Digest.of(empty))","size":2},"layers":[],"annotations":{"io.regtui.placeholder":"\#(tag) \#(UUID().uuidString)"}}"#
+        let manifest: Manifest
+        do { manifest = try Manifest(bytes: Data(text.utf8)) } catch { throw .unexpected("the placeholder manifest: \(error)") }
+        try await store.putManifest(manifest, as: .root(tag: tag))
+        _ = try await store.client.deleteManifest(store.repository.with(tag: nil, digest: manifest.digest))
+    }
+}
+
+extension ImageStore {
+    /// Points each of `tags` at the manifest `id` names, by writing its exact bytes under the
+    /// tag: no blob moves. Returns each tag with the digest it pointed at before, when that was
+    /// another one. Everything or nothing becomes visible (an archive is written whole).
+    public func addTags(_ tags: [String], to id: ManifestID) async throws(RegistryError) -> (manifest: Manifest, moved: [String: Digest]) {
+        guard holdsRegistryManifests else {
+            throw .refused(what: location.name, reason: "regtui does not write into a container engine's archive")
+        }
+        let manifest = try await self.manifest(id)
+        var moved: [String: Digest] = [:]
+        do {
+            for tag in tags {
+                let current = try await describe(.tag(tag))?.digest
+                if current != manifest.digest { try await putManifest(manifest, as: .root(tag: tag)) }
+                if let current, current != manifest.digest { moved[tag] = current }
+            }
+            try await commit()
+        } catch {
+            await discard()
+            throw error
+        }
+        return (manifest, moved)
+    }
+}

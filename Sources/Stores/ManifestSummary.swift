@@ -2,26 +2,7 @@ import Foundation
 import OCI
 import Registry
 
-/// What a tag list shows of a manifest: when it was built, how big it is, for which platforms.
-/// A manifest's digest names its bytes, so a summary never goes stale: it is cached by digest.
-public struct ManifestSummary: Sendable, Codable, Equatable {
-    /// One platform of an index (or the image itself).
-    public struct Platform: Sendable, Codable, Equatable {
-        public var platform: String?
-        public var digest: String
-        /// Config and layers, in bytes as stored (compressed).
-        public var size: Int64
-        public var created: String?
-    }
-
-    public var mediaType: String
-    /// The config's `created`, else the `org.opencontainers.image.created` annotation; for an
-    /// index, its own annotation or the newest of its platforms'.
-    public var created: String?
-    /// Config and layers; for an index, the sum over its platforms (what a mirror stores).
-    public var size: Int64
-    public var platforms: [Platform]
-
+extension ManifestSummary {
     /// Reads the manifest `digest` names and what lies below it (configs; an index's children,
     /// each once, a few at a time).
     public static func make(_ digest: Digest, in store: any ImageStore) async throws(RegistryError) -> ManifestSummary {

@@ -66,13 +66,19 @@ extension ImageStore {
     public func tagSummaries(cache: SummaryCache, parallel: Int = 8) async throws(RegistryError) -> [(tag: String, digest: Digest, summary: ManifestSummary)] {
         let names = try await tags().names
         let summaries = try await concurrentMap(names, limit: parallel) { (tag) throws(RegistryError) -> (String, Digest, ManifestSummary)? in
-            guard let digest = try await self.describe(.tag(tag))?.digest else { return nil }
-            if let cached = cache.summary(digest) { return (tag, digest, cached) }
-            let summary = try await ManifestSummary.make(digest, in: self)
-            cache.store(summary, for: digest)
-            return (tag, digest, summary)
+            try await self.summary(ofTag: tag, cache: cache).map { (tag, $0.digest, $0.summary) }
         }
         cache.trim()
         return summaries.compactMap { $0 }
+    }
+
+    /// What `tag` points at now (always asked of the store) and its manifest's summary, from
+    /// `cache` when it has the digest; nil when the tag is gone.
+    public func summary(ofTag tag: String, cache: SummaryCache) async throws(RegistryError) -> (digest: Digest, summary: ManifestSummary)? {
+        guard let digest = try await describe(.tag(tag))?.digest else { return nil }
+        if let cached = cache.summary(digest) { return (digest, cached) }
+        let summary = try await ManifestSummary.make(digest, in: self)
+        cache.store(summary, for: digest)
+        return (digest, summary)
     }
 }

@@ -73,42 +73,24 @@ struct DeleteCommand: Command {
     /// Only `tag`: by the registry's tag delete, through a placeholder, or (when it is the only
     /// tag and the registry deletes by digest only) with its manifest, once confirmed.
     private func deleteTag(_ tag: String, plan: DeletePlan, report: Report, context: Context) async throws -> Int32 {
-        let others = plan.tags.filter { $0 != tag }
         if dryRun { return show(report, context) }
-        if !others.isEmpty {
-            guard placeholder else {
-                show(report, context)
-                throw RegistryError.unsupported(what: "nothing was deleted", reason: "the tag shares \(plan.digest) with \(others.joined(separator: ", ")), which a registry deletes by digest all together. Pass --placeholder to delete only this tag through a placeholder manifest")
-            }
-            try await deleteThroughPlaceholder(tag, context: context)
-            return show(report.done(.placeholder), context)
+        let store = RegistryStore(client: context.client, repository: reference)
+        if !plan.othersSharing(tag).isEmpty {
+            // Refused without --placeholder: the plan shows which tags share the digest.
+            if !placeholder { show(report, context) }
+            return show(report.done(try await plan.execute(tag: tag, placeholder: placeholder, in: store)), context)
         }
-        if try await context.client.deleteManifest(reference.with(tag: tag)) == .deleted {
-            return show(report.done(.tag), context)
-        }
+        if try await context.client.deleteManifest(reference.with(tag: tag)) == .deleted { return show(report.done(.tag), context) }
         // The registry deletes by digest only, and this is the digest's only tag.
         guard try confirm(plan, context) else { return show(report, context, refused: true) }
-        _ = try await context.client.deleteManifest(reference.with(tag: nil, digest: plan.digest))
-        return show(report.done(.digest), context)
+        return show(report.done(try await plan.execute(tag: nil, placeholder: false, in: store)), context)
     }
 
     private func deleteDigest(plan: DeletePlan, report: Report, context: Context) async throws -> Int32 {
         if dryRun { return show(report, context) }
         guard try confirm(plan, context) else { return show(report, context, refused: true) }
-        _ = try await context.client.deleteManifest(reference.with(tag: nil, digest: plan.digest))
-        return show(report.done(.digest), context)
-    }
-
-    /// Points `tag` at a placeholder manifest no other tag can share (it names the tag and a
-    /// random value), then deletes the placeholder by digest.
-    private func deleteThroughPlaceholder(_ tag: String, context: Context) async throws {
         let store = RegistryStore(client: context.client, repository: reference)
-        let empty = Data("{}".utf8)
-        try await store.putBlob(Descriptor(mediaType: .ociEmpty, digest: Digest.of(empty), size: Int64(empty.count)), bytes: empty)
-        let text = #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"application/vnd.regtui.placeholder","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"\#(Digest.of(empty))","size":2},"layers":[],"annotations":{"io.regtui.placeholder":"\#(tag) \#(UUID().uuidString)"}}"#
-        let manifest = try Manifest(bytes: Data(text.utf8))
-        try await store.putManifest(manifest, as: .root(tag: tag))
-        _ = try await context.client.deleteManifest(reference.with(tag: nil, digest: manifest.digest))
+        return show(report.done(try await plan.execute(tag: nil, placeholder: false, in: store)), context)
     }
 
     /// `--yes`, or y on a terminal; false (nothing deleted) otherwise.
@@ -127,7 +109,7 @@ struct DeleteCommand: Command {
             context.output.json(report)
         } else {
             context.output.lines(report.plan.lines(tag: report.tag).dropFirst(report.method == nil ? 0 : 1))
-            if let method = report.method { context.output.line(method.sentence(report)) }
+            if let method = report.method { context.output.line(report.sentence(method)) }
         }
         guard refused else { return ExitStatus.success }
         context.output.error("nothing was deleted: confirm with --yes (there is no terminal to ask on), or look first with --dry-run")
@@ -136,24 +118,21 @@ struct DeleteCommand: Command {
 
     /// The plan, and what was done with it.
     struct Report: Encodable {
-        enum Method: String, Encodable {
-            case tag, digest, placeholder
-
-            func sentence(_ report: Report) -> String {
-                let target = "\(report.plan.repository.name)"
-                return switch self {
-                case .tag: "deleted the tag \(target):\(report.tag ?? "") (the registry deleted the tag alone)"
-                case .digest: "deleted \(target)@\(report.plan.digest) and its \(report.plan.tags.count) tag\(report.plan.tags.count == 1 ? "" : "s")"
-                case .placeholder: "deleted the tag \(target):\(report.tag ?? "") through a placeholder; \(report.plan.digest) keeps its other tags; the placeholder's 2-byte config blob stays until garbage collection"
-                }
+        /// What was done, in a sentence.
+        func sentence(_ method: DeleteMethod) -> String {
+            let target = "\(plan.repository.name)"
+            return switch method {
+            case .tag: "deleted the tag \(target):\(tag ?? "") (the registry deleted the tag alone)"
+            case .digest: "deleted \(target)@\(plan.digest) and its \(plan.tags.count) tag\(plan.tags.count == 1 ? "" : "s")"
+            case .placeholder: "deleted the tag \(target):\(tag ?? "") through a placeholder; \(plan.digest) keeps its other tags; the placeholder's 2-byte config blob stays until garbage collection"
             }
         }
 
         let plan: DeletePlan
         let tag: String?
-        var method: Method?
+        var method: DeleteMethod?
 
-        func done(_ method: Method) -> Report {
+        func done(_ method: DeleteMethod) -> Report {
             var report = self
             report.method = method
             return report

@@ -38,23 +38,8 @@ struct TagCommand: Command {
 
     func run(_ context: Context) async throws -> Int32 {
         let store = context.store(reference)
-        guard store.holdsRegistryManifests else {
-            throw RegistryError.refused(what: store.location.name, reason: "regtui does not write into a container engine's archive")
-        }
-        let manifest = try await store.manifest(reference.manifestID)
-        var done: [Tagged] = []
-        do {
-            for tag in tags {
-                let current = try await store.describe(.tag(tag))?.digest
-                if current != manifest.digest { try await store.putManifest(manifest, as: .root(tag: tag)) }
-                done.append(Tagged(tag: tag, digest: manifest.digest.description,
-                                   movedFrom: current.flatMap { $0 == manifest.digest ? nil : $0.description }))
-            }
-            try await store.commit()
-        } catch {
-            await store.discard()
-            throw error
-        }
+        let (manifest, moved) = try await store.addTags(tags, to: reference.manifestID)
+        let done = tags.map { Tagged(tag: $0, digest: manifest.digest.description, movedFrom: moved[$0]?.description) }
         if context.json {
             context.output.json(done)
         } else {
