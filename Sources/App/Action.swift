@@ -38,7 +38,8 @@ public enum Answer: Sendable {
     /// The registry does not serve its catalog: the person may type repositories.
     case catalogUnavailable
     case tags([String])
-    case digest(Digest)
+    /// What a tag points at now, and that manifest's summary (created, size, platforms).
+    case summary(Digest, ManifestSummary)
     case tree(ImageTree)
     case diff(ManifestComparison, SideBySide)
     /// What a copy would do: the digest the source resolves to now (it is the one copied), and the
@@ -47,6 +48,12 @@ public enum Answer: Sendable {
     /// Whether a typed repository exists.
     case repository(exists: Bool)
     case copied(CopyResult)
+    /// What deleting would take with it.
+    case deletePlan(DeletePlan)
+    /// The delete was carried out, this way.
+    case deleted(DeleteMethod)
+    /// The tags were added to the manifest `Digest`; those that pointed elsewhere, with where.
+    case tagged(Digest, moved: [String: Digest])
     /// Every layer a files view asked for was read and verified.
     case filesRead
     /// The first bytes of a file (at most `FileContent.limit`), and its whole size.
@@ -65,6 +72,10 @@ public enum Effect: Sendable, Equatable {
     case cancel(RequestID)
     /// Put text on the clipboard (OSC 52).
     case setClipboard(String)
+    /// Carries out a delete plan the person confirmed: `tag` alone, or with no tag the manifest.
+    case delete(RequestID, DeletePlan, tag: String?)
+    /// Points `tags` at the manifest `ImageRef` names, in its repository.
+    case addTags(RequestID, ImageRef, [String])
 }
 
 /// What to fetch.
@@ -72,13 +83,16 @@ public enum Load: Sendable, Equatable {
     /// A page of the repositories of `registry` (a host, or `oci:/path`, whose one repository is itself).
     case catalog(registry: String, next: String?)
     case tags(ImageRef)
-    case digest(ImageRef)
+    /// What a tag points at and its manifest's summary (for the tags pane's rows).
+    case summary(ImageRef)
     case tree(ImageRef)
     case diff(ImageRef, ImageRef)
     /// The source's digest and the destination tag's, before a copy.
     case destination(source: ImageRef, destination: ImageRef)
     /// Whether a repository exists (the person typed it).
     case repository(ImageRef)
+    /// What deleting the tag or manifest `ImageRef` names would take with it.
+    case deletePlan(ImageRef)
     /// The files of the image manifest `ImageRef` (by digest): merged, or one layer's own.
     case files(ImageRef, FilesSource)
     /// The bytes of the file at `path` in layer `layer` (1-based) of the image.

@@ -30,6 +30,14 @@ func availability(_ command: Command, _ state: AppState) -> Availability {
         return need(currentItem(state) != nil, "choose a tag or a manifest to copy (layers and configs go with their manifest)")
     case .yankDigest:
         return need(currentDigest(state) != nil, "no digest known here yet")
+    case .sortTags:
+        return need(state.tagList != nil && (state.focus == .tags || state.focus == .tree), "only in the tags pane")
+    case .delete:
+        guard let (reference, _) = currentItem(state) else { return .unavailable("choose a tag or a manifest to delete") }
+        return need(reference.kind == .registry, "regtui deletes from registries only; copy what you keep into a new layout instead")
+    case .addTag:
+        guard let (reference, _) = currentItem(state) else { return .unavailable("choose a tag or a manifest to tag") }
+        return need(reference.kind != .dockerArchive, "a container engine's archive is read only")
     case .openRepository:
         return need(state.selectedRegistry != nil, "no registry to open a repository in")
     case .cancelTransfer:
@@ -71,6 +79,6 @@ func openLabel(_ state: AppState) -> String {
 /// line. Only what is available here is listed.
 func hints(_ state: AppState) -> String {
     let items: [(Command, String)] = [(.open, openLabel(state)), (.mark, "mark"), (.diff, "diff"), (.copy, "copy"),
-                                      (.yankDigest, "yank")]
+                                      (.yankDigest, "yank"), (.addTag, "tag"), (.delete, "delete")]
     return items.filter { availability($0.0, state) == .available }.map { "\(keyName($0.0, state)) \($0.1)" }.joined(separator: " · ")
 }

@@ -8,6 +8,9 @@ public enum Command: String, CaseIterable, Sendable {
     case filter
     case mark, diff, copy
     case refresh
+    case sortTags = "sort-tags"
+    case delete
+    case addTag = "add-tag"
     case yankDigest = "yank-digest"
     case toggleDigests = "toggle-digests"
     case openRepository = "open-repository"
@@ -34,6 +37,9 @@ public enum Command: String, CaseIterable, Sendable {
         case .diff: "diff the marked item against this one"
         case .copy: "copy this tag or manifest to another registry"
         case .refresh: "reload the pane"
+        case .sortTags: "sort the tags by name, date (newest first) or size (largest first)"
+        case .delete: "delete the tag or manifest, after showing everything that goes with it"
+        case .addTag: "add tags to this manifest (same repository, no blob moved)"
         case .yankDigest: "copy the digest to the clipboard (OSC 52)"
         case .toggleDigests: "show short or full digests"
         case .openRepository: "type a repository to open (when the catalog is off)"
@@ -102,6 +108,9 @@ extension Keymap {
     bind global d        diff
     bind global c        copy
     bind global r        refresh
+    bind global s        sort-tags
+    bind global D        delete
+    bind global T        add-tag
     bind global y        yank-digest
     bind global t        toggle-digests
     bind global o        open-repository

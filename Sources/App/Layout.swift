@@ -20,7 +20,7 @@ struct Layout {
 
     private var columns: (left: Rect, middle: Rect, right: Rect) {
         let (left, rest) = body.splitLeft(max(18, width * 26 / 100))
-        let (middle, right) = rest.splitLeft(max(16, width * 24 / 100))
+        let (middle, right) = rest.splitLeft(max(16, width * 27 / 100))
         return (left, middle, right)
     }
 

@@ -4,12 +4,15 @@ import OCI
 enum Purpose: Sendable, Equatable, Hashable {
     case catalog(registry: String, appending: Bool)
     case tags(repository: String)
-    case digest(repository: String, tag: String)
+    case summary(repository: String, tag: String)
     case tree(key: String)
     case diff
     case destination
     case repository(registry: String, name: String)
     case transfer
+    case deletePlan
+    case delete
+    case addTags
     case files
     case fileContent
     case fileChanges

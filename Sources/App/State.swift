@@ -42,12 +42,35 @@ public struct Catalog: Sendable {
     mutating func refreshList() { list.setItems(typed + names) }
 }
 
+/// How the tags pane orders a repository's tags.
+public enum TagOrder: String, Sendable, CaseIterable {
+    /// Natural: `v1.9` before `v1.10`, `1.0-rc1` before `1.0`.
+    case name
+    /// Newest first.
+    case created
+    /// Largest first.
+    case size
+
+    /// The next order the sort key goes to.
+    var next: TagOrder { TagOrder.allCases[(TagOrder.allCases.firstIndex(of: self)! + 1) % TagOrder.allCases.count] }
+}
+
 /// A repository's tags and what each points at.
 public struct TagList: Sendable {
     public var list: FilteredList
-    /// Digests found so far (filled lazily for the rows on screen).
+    /// The tags in natural order, as listed.
+    var names: [String] = []
+    /// Digests found so far (filled lazily for the rows on screen, or for every tag while
+    /// sorted by date or size).
     public var digests: [String: Digest] = [:]
+    public var order: TagOrder = .name
     var requested: Set<String> = []
+    /// Summary requests asked and not yet answered.
+    var inFlight = 0
+    /// Answers since the list was last sorted.
+    var unsorted = 0
+
+    init(list: FilteredList) { self.list = list }
 }
 
 /// One row of the manifest tree.
@@ -158,6 +181,10 @@ public enum Prompt: Sendable {
     case copy(CopyPrompt)
     /// Which repository to open on `registry` (for registries that do not list theirs).
     case openRepository(registry: String, text: String, completion: Completion, checking: RequestID?)
+    /// Delete a tag or manifest, once the plan is read and confirmed.
+    case delete(DeletePrompt)
+    /// Which tags to add to a manifest.
+    case addTags(TagPrompt)
     /// Quit although copies are running (they are cancelled)?
     case confirmQuit
 }
@@ -181,6 +208,27 @@ public struct CopyPrompt: Sendable {
     public var checking: RequestID?
     /// Set when the destination tag points elsewhere: the digest there, and the source's.
     public var confirmMove: (current: Digest, source: Digest)?
+}
+
+/// Deleting: reading the plan, showing it for a yes or no, then carrying it out.
+public struct DeletePrompt: Sendable {
+    /// The tag or manifest named.
+    public var target: ImageRef
+    /// Deleting only this tag (nil: the manifest with every tag on it).
+    public var tag: String?
+    public var plan: DeletePlan?
+    /// The request reading the plan, then the one deleting.
+    public var request: RequestID?
+}
+
+/// Adding tags to a manifest: typing them, then writing them.
+public struct TagPrompt: Sendable {
+    /// The manifest, by digest when known.
+    public var source: ImageRef
+    public var label: String
+    public var text = ""
+    public var error: String?
+    public var request: RequestID?
 }
 
 /// A copy under way or done.
@@ -221,6 +269,8 @@ public struct AppState: Sendable {
     public var focus: Pane = .registries
     public var catalogs: [String: Loadable<Catalog>] = [:]
     public var tagLists: [String: Loadable<TagList>] = [:]
+    /// Manifest summaries by digest (a digest names immutable bytes, so they never go stale).
+    public var summaries: [Digest: ManifestSummary] = [:]
     public var trees: [String: Loadable<TreeView>] = [:]
     public var editing: Editing?
     /// Full-screen views, the top one shown (a file's content over the files view it came from).

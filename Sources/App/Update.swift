@@ -43,9 +43,14 @@ private func receive(_ answer: Answer, for purpose: Purpose, id: RequestID, _ st
         return []
     case (.tags(let repository), .tags(let tags)):
         return tagsLoaded(repository, tags: tags, &state)
-    case (.digest(let repository, let tag), .digest(let digest)):
-        state.tagLists[repository]?.value?.digests[tag] = digest
-        return []
+    case (.summary(let repository, let tag), .summary(let digest, let summary)):
+        return summaryAnswered(repository, tag: tag, (digest, summary), &state)
+    case (.deletePlan, .deletePlan(let plan)):
+        return planRead(id, plan, &state)
+    case (.delete, .deleted(let method)):
+        return deleted(id, method, &state)
+    case (.addTags, .tagged(let digest, let moved)):
+        return tagsAdded(id, digest: digest, moved: moved, &state)
     case (.tree(let key), .tree(let tree)):
         state.trees[key] = Loadable(value: TreeView(tree: tree))
         return []
@@ -87,8 +92,11 @@ private func fail(_ purpose: Purpose, id: RequestID, message: String, cancelled:
         state.tagLists[repository] = Loadable(value: state.tagLists[repository]?.value, error: message)
     case .tree(let key):
         state.trees[key] = Loadable(error: message)
-    case .digest:
-        break  // the row shows no digest; opening the tag says why
+    case .summary(let repository, let tag):
+        // The row shows no date or size; opening the tag says why.
+        return summaryAnswered(repository, tag: tag, nil, &state)
+    case .deletePlan, .delete, .addTags:
+        housekeepingFailed(id, message: message, cancelled: cancelled, &state)
     case .diff:
         guard case .diff(var view) = state.overlay, view.request == id else { return [] }
         view.error = message
@@ -181,6 +189,9 @@ func perform(_ command: Command, _ state: inout AppState) -> [Effect] {
     case .diff: return diffAgainstMark(&state)
     case .copy: return promptCopy(&state)
     case .refresh: return refresh(&state)
+    case .sortTags: return cycleOrder(&state)
+    case .delete: return promptDelete(&state)
+    case .addTag: return promptAddTags(&state)
     case .yankDigest:
         guard let digest = currentDigest(state) else { return [] }
         state.status = Status(text: "copied \(digest) to the clipboard", isError: false)

@@ -100,17 +100,7 @@ func moreToShow(_ pane: Pane, _ state: inout AppState) -> [Effect] {
         guard catalog.list.cursor.selected + Layout(state).listHeight(.repositories) * 2 >= catalog.list.count else { return [] }
         return loadCatalog(registry, next: next, &state)
     case .tags:
-        guard let repository = state.selectedRepository, let tags = state.tagList else { return [] }
-        let window = tags.list.cursor.offset..<min(tags.list.count, tags.list.cursor.offset + Layout(state).listHeight(.tags))
-        var effects: [Effect] = []
-        for row in window {
-            let tag = tags.list[row]
-            // In place: a copy of the set would cost the whole list's requests on every page.
-            guard state.tagLists[repository.name]?.value?.requested.insert(tag).inserted == true else { continue }
-            let (id, _) = state.requests.issue(.digest(repository: repository.name, tag: tag))
-            effects.append(.load(id, .digest(repository.with(tag: tag))))
-        }
-        return effects
+        return requestSummaries(&state)
     default:
         return []
     }
@@ -124,16 +114,6 @@ func catalogLoaded(_ registry: String, names: [String], next: String?, appending
     catalog.refreshList()
     state.catalogs[registry] = Loadable(value: catalog)
     return registry == state.selectedRegistry ? selectionChanged(.repositories, &state) : []
-}
-
-func tagsLoaded(_ repository: String, tags: [String], _ state: inout AppState) -> [Effect] {
-    var list = state.tagLists[repository]?.value ?? TagList(list: FilteredList())
-    list.list.setItems(NaturalOrder.sorted(tags))
-    // A reload may have changed what tags point at: ask again for the rows shown.
-    list.digests = [:]
-    list.requested = []
-    state.tagLists[repository] = Loadable(value: list)
-    return repository == state.selectedRepository?.name ? selectionChanged(.tags, &state) : []
 }
 
 func open(_ state: inout AppState) -> [Effect] {

@@ -148,6 +148,10 @@ func promptKey(_ key: Key, _ state: inout AppState) -> [Effect] {
         return []
     case .copy(let prompt):
         return copyPromptKey(key, prompt, &state)
+    case .delete(let prompt):
+        return deleteKey(key, prompt, &state)
+    case .addTags(let prompt):
+        return addTagsKey(key, prompt, &state)
     case nil:
         return []
     }

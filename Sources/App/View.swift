@@ -19,6 +19,7 @@ public func view(_ state: AppState) -> Buffer {
     case .files(let files): drawFiles(files, state, layout, &buffer, palette)
     case nil: break
     }
+    if case .delete(let prompt) = state.prompt { drawDeleteBox(prompt, state, &buffer, palette) }
     return buffer
 }
 
@@ -79,6 +80,16 @@ private func drawStatus(_ state: AppState, _ layout: Layout, _ buffer: inout Buf
         buffer.put("A copy is running. Quit and cancel it (no tag is written)? (y/n)", x: 0, y: y, style: palette.fg(.yellow, bold: true),
                    maxWidth: width)
         return
+    case .delete(let prompt):
+        let text = prompt.plan == nil ? "reading the plan… (Esc stops)" : prompt.request != nil ? "deleting…" : "Delete what the box shows? (y/n)"
+        buffer.put(text, x: 0, y: y, style: palette.fg(.yellow, bold: true), maxWidth: width)
+        return
+    case .addTags(let prompt):
+        let end = buffer.put("add tags to \(prompt.label): ", x: 0, y: y, style: .bold, maxWidth: width / 2)
+        let after = buffer.put(prompt.text, x: end, y: y, maxWidth: width - end - 1)
+        let note = prompt.request != nil ? "  writing…" : prompt.error.map { "  " + $0 } ?? "▏  spaces separate tags, Enter writes, Esc cancels"
+        buffer.put(note, x: after, y: y, style: prompt.error != nil ? palette.error : .dim, maxWidth: width - after)
+        return
     case nil:
         break
     }
@@ -106,6 +117,15 @@ private func drawStatus(_ state: AppState, _ layout: Layout, _ buffer: inout Buf
                                          (.copy, "copy"), (.yankDigest, "yank digest"), (.toggleDigests, "full digests")]
         buffer.put(keys.map { "\(keyName($0.0, state)) \($0.1)" }.joined(separator: "  "), x: 0, y: y, style: .dim, maxWidth: width)
     }
+}
+
+/// The plan of a delete, over everything, with what `y` does.
+private func drawDeleteBox(_ prompt: DeletePrompt, _ state: AppState, _ buffer: inout Buffer, _ palette: Palette) {
+    let width = min(buffer.width - 4, 100)
+    let lines = deleteLines(prompt).flatMap { wrap($0, width: width - 2) }.map { StyledLine($0) }
+    let inside = buffer.centeredBox(width: width, height: min(buffer.height - 2, lines.count + 2), title: "Delete \(prompt.tag.map { "the tag \($0)" } ?? "a manifest")",
+                                    color: state.color)
+    buffer.text(lines, in: inside)
 }
 
 /// Splits text into lines of at most `width` characters, at spaces where it can.

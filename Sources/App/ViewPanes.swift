@@ -12,6 +12,11 @@ func drawPane(_ pane: Pane, _ state: AppState, _ layout: Layout, _ buffer: inout
     let filter = state.filter(pane)
     if !filter.isEmpty || state.editing == .filter(pane) { title += " /\(filter)" }
     if reloading(pane, state) { title += " ↻" }
+    if pane == .tags, let tags = state.tagList, tags.order != .name {
+        title += " by \(tags.order.rawValue)"
+        let read = tags.names.count { tags.digests[$0].map { state.summaries[$0] != nil } ?? false }
+        if read < tags.names.count && tags.inFlight > 0 { title += " (\(read)/\(tags.names.count) read)" }
+    }
     buffer.frame(rect, title: title, focused: focused, color: state.color)
     let inside = rect.inset(1)
     func message(_ text: String, _ style: Style = .dim) {
@@ -50,7 +55,7 @@ func drawPane(_ pane: Pane, _ state: AppState, _ layout: Layout, _ buffer: inout
         guard let repository = state.selectedRepository, let loadable = state.tagLists[repository.name] else { return }
         if let error = loadable.error, loadable.value == nil { return message(error, palette.error) }
         guard let tags = loadable.value else { return message("loading…") }
-        list(tags.list, detail: { tag in tags.digests[tag].map { shortDigest($0, state) } ?? "" }, style: { tag in
+        list(tags.list, detail: { tag in tagDetail(tag, tags, state, room: inside.width * 11 / 20) }, style: { tag in
             state.mark?.reference == repository.with(tag: tag) ? palette.fg(.yellow) : .plain
         }, empty: "no tags in \(repository.repository)")
     case .tree:
@@ -117,13 +122,16 @@ func drawDetails(_ state: AppState, _ layout: Layout, _ buffer: inout Buffer, _ 
     case .tags:
         if let tag = state.selectedTag {
             add(tag.description, .bold)
+            let digest = state.tagList?.digests[tag.tag ?? ""]
             if let tree = state.treeView?.tree {
                 field("digest", tree.manifest.digest.description)
                 field("media type", tree.manifest.mediaType.rawValue)
-                field("size", "\(tree.manifest.bytes.count) bytes")
                 if let config = tree.manifest.image?.config { field("image ID", config.digest.short) }
-            } else if let digest = state.tagList?.digests[tag.tag ?? ""] {
+            } else if let digest {
                 field("digest", digest.description)
+            }
+            if let summary = digest.flatMap({ state.summaries[$0] }) {
+                for line in summaryLines(summary) { field(line.0, line.1) }
             }
         }
     case .repositories:
@@ -170,4 +178,17 @@ func drawTransfers(_ state: AppState, _ layout: Layout, _ buffer: inout Buffer, 
     case .failed(let message): buffer.put("✗ failed: \(message)", x: inside.x, y: y, style: palette.error, maxWidth: inside.width)
     case .cancelled: buffer.put("✗ cancelled: no tag was written", x: inside.x, y: y, style: palette.error, maxWidth: inside.width)
     }
+}
+
+/// A tag's summary as the Details box shows it: created, size (an index's platforms each, their
+/// range and sum), platforms.
+private func summaryLines(_ summary: ManifestSummary) -> [(String, String)] {
+    var lines = [("created", summary.created ?? "not recorded")]
+    guard summary.platforms.count > 1, let range = summary.sizeRange else {
+        return lines + [("size", "\(ByteCount.format(summary.size)) (config and layers, compressed)")]
+            + (summary.platforms.first?.platform.map { [("platform", $0)] } ?? [])
+    }
+    lines.append(("size", "\(ByteCount.format(range.lowerBound))–\(ByteCount.format(range.upperBound)) a platform, \(ByteCount.format(summary.size)) in all"))
+    for platform in summary.platforms { lines.append(("", "\(platform.platform ?? "?")  \(ByteCount.format(platform.size))")) }
+    return lines
 }

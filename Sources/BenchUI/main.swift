@@ -24,13 +24,16 @@ func answer(_ state: inout AppState, _ effects: [Effect], _ load: Load, _ answer
 }
 
 /// Times each key through update and view. Between keys (untimed), the digests the last key
-/// asked for are answered, as the registry would, and `between` runs.
+/// asked for (their summaries) are answered, as the registry would, and `between` runs.
 func measure(_ label: String, _ keys: [Key], _ state: inout AppState, between: (inout AppState) -> Void = { _ in }) -> String {
     var samples: [Double] = []
     var asked: [Effect] = []
     for key in keys {
-        for case .load(let id, .digest(let reference)) in asked {
-            _ = update(&state, .answer(id, .digest(Digest.of(Data(reference.description.utf8)))))
+        for case .load(let id, .summary(let reference)) in asked {
+            let digest = Digest.of(Data(reference.description.utf8))
+            let summary = ManifestSummary(mediaType: MediaType.ociManifest.rawValue, created: "2026-01-01T00:00:00Z", size: Int64(reference.description.utf8.count) << 20,
+                                          platforms: [.init(platform: "linux/amd64", digest: digest.description, size: 1 << 20, created: nil)])
+            _ = update(&state, .answer(id, .summary(digest, summary)))
         }
         between(&state)
         let start = ContinuousClock.now

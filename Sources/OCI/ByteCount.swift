@@ -20,4 +20,11 @@ public enum ByteCount {
         text.append(units[unit])
         return text
     }
+
+    /// `format` in as few columns as `ls -h` takes: `512B`, `1.5K`, `12.0M`.
+    public static func compact(_ bytes: Int64) -> String {
+        let text = format(bytes)
+        guard let space = text.firstIndex(of: " ") else { return text }
+        return String(text[..<space]) + String(text[text.index(after: space)])
+    }
 }

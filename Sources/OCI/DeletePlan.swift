@@ -2,7 +2,7 @@ import Foundation
 
 /// What deleting a manifest from a registry takes with it, worked out before anything is
 /// deleted: a registry deletes manifests by digest, and every tag on that digest goes too.
-public struct DeletePlan: Sendable {
+public struct DeletePlan: Sendable, Equatable {
     public var repository: Reference
     public var digest: Digest
     public var mediaType: MediaType

@@ -21,7 +21,8 @@ public struct ManifestSummary: Sendable, Codable, Equatable {
     /// The config's `created`, else the `org.opencontainers.image.created` annotation; for an
     /// index, its own annotation or the newest of its platforms'.
     public var created: String?
-    /// Config and layers; for an index, the sum over its platforms (what a mirror stores).
+    /// Config and layers; for an index, every distinct blob of its platforms once (what a mirror
+    /// stores).
     public var size: Int64
     public var platforms: [Platform]
 

@@ -10,27 +10,6 @@ import Synchronization
 import Transfer
 import TransferModel
 
-/// The first `limit` bytes of a stream, and how many passed in all.
-private final class FirstBytes: @unchecked Sendable {
-    let limit: Int
-    private let lock = NSLock()
-    private var kept = Data()
-    private var count: Int64 = 0
-
-    init(limit: Int) { self.limit = limit }
-
-    var bytes: Data { lock.withLock { kept } }
-    var total: Int64 { lock.withLock { count } }
-
-    func append(_ chunk: UnsafeRawBufferPointer) {
-        lock.withLock {
-            count &+= Int64(chunk.count)
-            let room = limit - kept.count
-            if room > 0 { kept.append(contentsOf: chunk.prefix(room)) }
-        }
-    }
-}
-
 /// Runs the UI's effects concurrently and posts each answer back with its request id. It owns
 /// every task it starts: `cancel` stops one, and it knows how many are still running, which is
 /// what the runtime's idle signal and its quitting wait on. Never touches the terminal.
@@ -41,15 +20,22 @@ final class EffectRunner: Sendable {
         var tasks: [RequestID: Task<Void, Never>] = [:]
         var copies: Set<RequestID> = []
     }
-    private let client: RegistryClient
-    private let post: @Sendable (Action) -> Void
+    let client: RegistryClient
+    let post: @Sendable (Action) -> Void
     private let running = Mutex(Running())
-    /// Digest lookups for visible tags, a few at a time.
-    private let digestSlots = Limiter(limit: Limits.childFetches)
+    /// Summary lookups for the tags pane, a few at a time.
+    let summarySlots = Limiter(limit: Limits.childFetches)
+    /// Tags' summaries on disk, by digest.
+    let summaries = SummaryCache()
 
-    init(client: RegistryClient, post: @escaping @Sendable (Action) -> Void) {
+    /// Wakes the UI thread without an action: a request that ended after its answer was handled
+    /// may leave the program idle, and the loop must look again.
+    private let wake: @Sendable () -> Void
+
+    init(client: RegistryClient, post: @escaping @Sendable (Action) -> Void, wake: @escaping @Sendable () -> Void) {
         self.client = client
         self.post = post
+        self.wake = wake
     }
 
     /// Requests still running.
@@ -60,86 +46,17 @@ final class EffectRunner: Sendable {
     func run(_ effect: Effect) {
         switch effect {
         case .load(let id, let load):
-            start(id) { [client, digestSlots, post] () throws(RegistryError) -> Answer in
-                @Sendable func store(_ reference: ImageRef) -> any ImageStore { Stores.open(reference, client: client) }
-                switch load {
-                case .catalog(let registry, let next):
-                    // A layout or archive holds one repository: itself.
-                    if let file = try? ImageRef(parsingRepository: registry), file.kind.isFile {
-                        return .catalog(names: [file.location], next: nil)
-                    }
-                    do throws(RegistryError) {
-                        let page = try await client.catalogPage(registry, next: next)
-                        return .catalog(names: page.items, next: page.next)
-                    } catch {
-                        if case .catalogUnavailable = error { return .catalogUnavailable }
-                        throw error
-                    }
-                case .tags(let repository):
-                    return .tags(try await store(repository).tags().names)
-                case .digest(let reference):
-                    do {
-                        return .digest(try await digestSlots.run { () throws(RegistryError) -> Digest in
-                            let described = try await store(reference).describe(reference.manifestID)
-                            if let digest = described?.digest { return digest }
-                            return try await store(reference).manifest(reference.manifestID).digest
-                        })
-                    } catch {
-                        throw RegistryError(bridging: error)
-                    }
-                case .tree(let reference):
-                    return .tree(try await store(reference).tree(reference.manifestID, displayName: reference.description))
-                case .diff(let a, let b):
-                    async let left = store(a).tree(a.manifestID, displayName: a.description)
-                    async let right = store(b).tree(b.manifestID, displayName: b.description)
-                    do {
-                        let comparison = ManifestComparison(try await left, try await right)
-                        return .diff(comparison, comparison.json())
-                    } catch {
-                        throw RegistryError(bridging: error)
-                    }
-                case .destination(let source, let destination):
-                    guard let digest = try await store(source).describe(source.manifestID)?.digest else {
-                        throw .notFound(what: "manifest \(source)", details: [])
-                    }
-                    var current: Digest?
-                    if let tag = destination.tag {
-                        do throws(RegistryError) { current = try await store(destination).describe(.tag(tag))?.digest } catch {
-                            guard case .notFound = error else { throw error }
-                        }
-                    }
-                    return .destination(source: digest, current: current)
-                case .files(let image, let source):
-                    let files = try await ImageFiles.open(store(image), image.manifestID, platform: nil)
-                    let batches: LayerReader.Batches = { post(.files(id, .entries($0))) }
-                    switch source {
-                    case .merged:
-                        _ = try await files.merged(batches: batches) { post(.files(id, .layerVerified($0))) }
-                    case .layer(let position):
-                        _ = try await files.layer(position, batches: batches)
-                        post(.files(id, .layerVerified(position)))
-                    }
-                    return .filesRead
-                case .fileContent(let image, let layer, let path):
-                    let files = try await ImageFiles.open(store(image), image.manifestID, platform: nil)
-                    let content = FirstBytes(limit: FileContent.limit)
-                    try await files.extract(path, layer: layer, into: content.append)
-                    return .fileContent(content.bytes, size: content.total)
-                case .fileChanges(let a, let b):
-                    async let left = ImageFiles.open(store(a), a.manifestID, platform: nil)
-                    async let right = ImageFiles.open(store(b), b.manifestID, platform: nil)
-                    let imageA: ImageFiles, imageB: ImageFiles
-                    do { (imageA, imageB) = try await (left, right) } catch { throw RegistryError(bridging: error) }
-                    let scope = imageA.platform.map { "the \($0) image of each" }
-                    return .fileChanges(try await imageA.changes(to: imageB), scope: scope)
-                case .repository(let repository):
-                    if let registry = repository.registryReference { return .repository(exists: try await client.repositoryExists(registry)) }
-                    do throws(RegistryError) { _ = try await store(repository).tags() } catch {
-                        if case .notFound = error { return .repository(exists: false) }
-                        throw error
-                    }
-                    return .repository(exists: true)
-                }
+            start(id) { [self] () throws(RegistryError) -> Answer in try await answer(load, id: id) }
+        case .delete(let id, let plan, let tag):
+            let store = RegistryStore(client: client, repository: plan.repository)
+            start(id) { () throws(RegistryError) -> Answer in
+                .deleted(try await plan.execute(tag: tag, placeholder: true, in: store))
+            }
+        case .addTags(let id, let reference, let tags):
+            let store = Stores.open(reference, client: client)
+            start(id) { () throws(RegistryError) -> Answer in
+                let (manifest, moved) = try await store.addTags(tags, to: reference.manifestID)
+                return .tagged(manifest.digest, moved: moved)
             }
         case .copy(let id, let source, let destination):
             let post = self.post
@@ -157,7 +74,8 @@ final class EffectRunner: Sendable {
     }
 
     /// Starts `work` as request `id`'s task; its answer (or failure) is posted before the task
-    /// counts as finished, so the runtime never looks idle between the two.
+    /// counts as finished, so the runtime never looks idle between the two, and the UI thread is
+    /// woken once it has finished, so it never sleeps on work that is no longer there.
     private func start(_ id: RequestID, _ work: @escaping @Sendable () async throws(RegistryError) -> Answer) {
         let post = self.post
         running.withLock { _ = $0.pending.insert(id) }
@@ -174,6 +92,7 @@ final class EffectRunner: Sendable {
                 running.tasks[id] = nil
                 running.copies.remove(id)
             }
+            wake()
         }
         running.withLock { running in
             if running.pending.contains(id) { running.tasks[id] = task }

@@ -48,7 +48,7 @@ public final class Program: @unchecked Sendable {
         self.state = state
         self.terminal = terminal
         let mailbox = self.mailbox
-        runner = EffectRunner(client: client) { mailbox.post($0) }
+        runner = EffectRunner(client: client, post: { mailbox.post($0) }, wake: { mailbox.wake() })
         if watchResize {
             Foundation.signal(SIGWINCH, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: SIGWINCH, queue: .global())

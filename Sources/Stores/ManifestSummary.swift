@@ -14,18 +14,29 @@ extension ManifestSummary {
             return ManifestSummary(mediaType: manifest.mediaType.rawValue, created: platform.created, size: platform.size,
                                    platforms: [platform])
         case .index(let index):
+            // Each distinct child once, a few at a time: an index may list one child thousands of times.
             let children = try await store.children(of: index)
-            var platforms: [Platform] = []
-            for entry in index.manifests {
-                guard let image = children[entry.digest]?.image else { continue }
-                let created = children[entry.digest].flatMap(createdAnnotation)
-                platforms.append(try await summary(of: image, digest: entry.digest, platform: entry.platform?.description,
-                                                   annotated: created, in: store))
+            let distinct = Array(children.values)
+            let summaries = try await concurrentMap(distinct, limit: Limits.childFetches) { (child) throws(RegistryError) -> Platform? in
+                guard let image = child.image else { return nil }
+                return try await summary(of: image, digest: child.digest, platform: nil, annotated: createdAnnotation(child), in: store)
             }
-            let (total, overflow) = platforms.reduce(Int64(0)) { $0 &+ $1.size }.addingReportingOverflow(0)
+            let byDigest = Dictionary(zip(distinct.map(\.digest), summaries).compactMap { key, value in value.map { (key, $0) } },
+                                      uniquingKeysWith: { first, _ in first })
+            let platforms = index.manifests.compactMap { entry -> Platform? in
+                guard var platform = byDigest[entry.digest] else { return nil }
+                if let named = entry.platform?.description { platform.platform = named }
+                return platform
+            }
+            // What a mirror stores: every distinct blob of every platform, once.
+            var seen = Set<Digest>()
+            let blobs = distinct.compactMap(\.image).flatMap { [$0.config] + $0.layers }.filter { seen.insert($0.digest).inserted }
+            let total: Int64
+            do throws(OCIError) { total = try Descriptor.totalSize(blobs, in: "\(store.location.name)@\(digest)") } catch {
+                throw .badResponse(what: "\(store.location.name)@\(digest)", reason: error.description)
+            }
             return ManifestSummary(mediaType: manifest.mediaType.rawValue,
-                                   created: annotated ?? platforms.compactMap(\.created).max(),
-                                   size: overflow ? .max : total, platforms: platforms)
+                                   created: annotated ?? platforms.compactMap(\.created).max(), size: total, platforms: platforms)
         case .schema1:
             return ManifestSummary(mediaType: manifest.mediaType.rawValue, created: nil, size: 0, platforms: [])
         }

@@ -76,7 +76,7 @@ extension Buffer {
             var style = item.style
             if selected { style = style.merged(focused ? .selected : Style(bold: true)) }
             fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), style: selected && focused ? .selected : .plain)
-            let detailWidth = item.detail.isEmpty ? 0 : min(Buffer.width(of: item.detail), rect.width / 2)
+            let detailWidth = item.detail.isEmpty ? 0 : min(Buffer.width(of: item.detail), rect.width * 11 / 20)
             put(item.text, x: rect.x, y: y, style: style, maxWidth: rect.width - (detailWidth > 0 ? detailWidth + 1 : 0))
             if detailWidth > 0 {
                 put(item.detail, x: rect.maxX - detailWidth, y: y, style: style.merged(selected && focused ? .plain : .dim),

@@ -42,7 +42,7 @@ struct TagsCommand: Command {
     docker-archive:FILE), in the store's order.
       --long     also each tag's digest, created time (the config's, else the
                  org.opencontainers.image.created annotation), size (config and layers as
-                 stored; for an index, the sum over its platforms) and platforms. Each tag is
+                 stored; for an index, each distinct blob of its platforms once) and platforms. Each tag is
                  resolved with one HEAD; what a digest names is cached under
                  $XDG_CACHE_HOME/regtui (or ~/.cache/regtui), at most 32 MiB, so a second run
                  fetches no manifest or config it has seen

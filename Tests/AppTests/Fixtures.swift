@@ -68,7 +68,10 @@ enum Fixtures {
         effects += press(&state, .enter)
         let index = ["1.0-rc1", "1.0", "1.9", "1.10", "latest"].firstIndex(of: "1.0")!
         for _ in 0..<index { effects += press(&state, .character("j")) }
-        answer(&state, effects, .digest(app.with(tag: "1.0")), .digest(indexTree().manifest.digest))
+        answer(&state, effects, .summary(app.with(tag: "1.0")), .summary(indexTree().manifest.digest, ManifestSummary(
+            mediaType: MediaType.ociIndex.rawValue, created: "2026-01-01T00:00:00Z", size: 4 << 20,
+            platforms: [.init(platform: "linux/amd64", digest: "sha256:a", size: 2 << 20, created: nil),
+                        .init(platform: "linux/arm64", digest: "sha256:b", size: 2 << 20, created: nil)])))
         answer(&state, effects, .tree(app.with(tag: "1.0")), .tree(indexTree()))
         return state
     }

@@ -15,8 +15,8 @@ import Testing
         let repository = try! ImageRef(parsingRepository: "r1:5000/a/b")
         let tags = (0..<50_000).map { "v\($0)" }
         let afterTags = Fixtures.answer(&state, afterCatalog, .tags(repository), .tags(tags))
-        let digests = afterTags.filter { if case .load(_, .digest) = $0 { true } else { false } }
-        #expect(!digests.isEmpty && digests.count <= 24, "only the visible rows' digests are asked for")
+        let digests = afterTags.filter { if case .load(_, .summary) = $0 { true } else { false } }
+        #expect(!digests.isEmpty && digests.count <= 24, "only the visible rows' summaries are asked for")
         #expect(Fixtures.request(afterTags, .tree(repository.with(tag: "v0"))) != nil)
     }
 

@@ -48,7 +48,9 @@ final class Session: Sendable {
         let program = self.program
         let watchdog = Task {
             try await Task.sleep(for: .seconds(60))
-            Issue.record("the program did not settle within 60 s; the screen:\n\(program.screen?.lines.joined(separator: "\n") ?? "")")
+            let screen = program.screen?.lines.joined(separator: "\n") ?? ""
+            FileHandle.standardError.write(Data("the program did not settle within 60 s; the screen:\n\(screen)\n".utf8))
+            Issue.record("the program did not settle within 60 s; the screen:\n\(screen)")
             program.stop()
         }
         await wait()
