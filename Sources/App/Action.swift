@@ -21,6 +21,8 @@ public enum Action: Sendable {
     case transfer(RequestID, TransferEvent)
     /// Entries read so far for the files view opened as request `RequestID`.
     case files(RequestID, FilesEvent)
+    /// The pull quotas registries announced, by registry.
+    case rateLimits([String: RateLimit])
 }
 
 /// What reading an image's layers for a files view brings, as it streams.

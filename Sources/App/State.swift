@@ -269,6 +269,8 @@ public struct AppState: Sendable {
     public var focus: Pane = .registries
     public var catalogs: [String: Loadable<Catalog>] = [:]
     public var tagLists: [String: Loadable<TagList>] = [:]
+    /// The pull quotas registries announced (Docker Hub's), by registry.
+    public var rateLimits: [String: RateLimit] = [:]
     /// Manifest summaries by digest (a digest names immutable bytes, so they never go stale).
     public var summaries: [Digest: ManifestSummary] = [:]
     public var trees: [String: Loadable<TreeView>] = [:]

@@ -28,6 +28,9 @@ public func update(_ state: inout AppState, _ action: Action) -> [Effect] {
         return []
     case .files(let id, let event):
         return filesEvent(id, event, &state)
+    case .rateLimits(let limits):
+        state.rateLimits = limits
+        return []
     }
 }
 

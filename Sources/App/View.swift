@@ -117,6 +117,12 @@ private func drawStatus(_ state: AppState, _ layout: Layout, _ buffer: inout Buf
                                          (.copy, "copy"), (.yankDigest, "yank digest"), (.toggleDigests, "full digests")]
         buffer.put(keys.map { "\(keyName($0.0, state)) \($0.1)" }.joined(separator: "  "), x: 0, y: y, style: .dim, maxWidth: width)
     }
+    // The selected registry's pull quota, at the right end, over the key hints if it must.
+    if let registry = state.selectedRegistry, let quota = state.rateLimits[registry], state.prompt == nil, state.editing == nil {
+        let text = " pulls left: \(quota.remaining)/\(quota.limit) "
+        let low = quota.remaining * 10 < quota.limit
+        buffer.put(text, x: max(0, width - text.count), y: y, style: low ? palette.error : palette.fg(.cyan), maxWidth: width)
+    }
 }
 
 /// The plan of a delete, over everything, with what `y` does.

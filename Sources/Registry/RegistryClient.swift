@@ -36,6 +36,7 @@ public final class RegistryClient: Sendable {
     public let transport: any Transport
     public let options: ClientOptions
     private let hosts = Mutex<[String: RegistryHost]>([:])
+    private let rateLimits = Mutex<[String: RateLimit]>([:])
 
     public init(transport: any Transport, options: ClientOptions) {
         self.transport = transport
@@ -64,6 +65,12 @@ public final class RegistryClient: Sendable {
             return host
         }
     }
+
+    /// The pull quota `registry` announced in its last answer that carried one.
+    public func rateLimit(for registry: String) -> RateLimit? { rateLimits.withLock { $0[registry] } }
+
+    /// Every registry's last announced pull quota.
+    public var allRateLimits: [String: RateLimit] { rateLimits.withLock { $0 } }
 
     /// Checks that `registry` answers the distribution API and that the credentials (if any) work.
     public func ping(_ registry: String) async throws(RegistryError) {
@@ -106,6 +113,9 @@ public final class RegistryClient: Sendable {
                     continue
                 }
                 throw error
+            }
+            if let quota = RateLimit(limit: response.headers["RateLimit-Limit"], remaining: response.headers["RateLimit-Remaining"]) {
+                rateLimits.withLock { $0[registry] = quota }
             }
             if response.status == 401 && !reauthenticated && resendable {
                 reauthenticated = true

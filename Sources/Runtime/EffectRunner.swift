@@ -19,6 +19,8 @@ final class EffectRunner: Sendable {
         var pending: Set<RequestID> = []
         var tasks: [RequestID: Task<Void, Never>] = [:]
         var copies: Set<RequestID> = []
+        /// The pull quotas last posted to the UI.
+        var rateLimits: [String: RateLimit] = [:]
     }
     let client: RegistryClient
     let post: @Sendable (Action) -> Void
@@ -87,11 +89,15 @@ final class EffectRunner: Sendable {
                     post(.failed(id, message: error.description, cancelled: false))
                 }
             }
-            running.withLock { running in
+            let quotas = client.allRateLimits
+            let changed = running.withLock { running in
                 running.pending.remove(id)
                 running.tasks[id] = nil
                 running.copies.remove(id)
+                defer { running.rateLimits = quotas }
+                return running.rateLimits != quotas
             }
+            if changed { post(.rateLimits(quotas)) }
             wake()
         }
         running.withLock { running in

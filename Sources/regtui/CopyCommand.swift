@@ -71,6 +71,7 @@ struct CopyCommand: Command {
         let copier = Copier(options: options) { progress.handle($0) }
         let from = context.store(source), to = context.store(destination)
         let started = ContinuousClock.now
+        if allTags, let registry = source.registryReference?.registry { try await checkQuota(of: from, registry: registry, context) }
         let work = Task { [source, destination, allTags] () throws(RegistryError) -> [CopyResult] in
             if allTags { return try await copier.copyAllTags(from: from, to: to) }
             return [try await copier.copy(from: from, source.manifestID, to: to, tag: destination.tag)]
@@ -100,6 +101,16 @@ struct CopyCommand: Command {
             context.output.note(String(format: "%@ written%@, %.2f s", ByteCount.format(bytes), where_, elapsed))
         }
         return ExitStatus.success
+    }
+
+    /// Before `--all-tags` pulls every tag: one HEAD (which no quota counts) learns the source's
+    /// pull quota, and a warning says when the tags outnumber the pulls left.
+    private func checkQuota(of store: any ImageStore, registry: String, _ context: Context) async throws {
+        let tags = try await store.tags().names
+        guard let first = tags.first else { return }
+        _ = try await store.describe(.tag(first))
+        guard let quota = context.client.rateLimit(for: registry), quota.remaining < tags.count else { return }
+        context.output.note("regtui: warning: copying \(tags.count) tags pulls about \(tags.count) manifests from \(registry), which allows \(quota.description); the copy may stop part way with HTTP 429 (nothing half-written stays, and running it again later goes on)")
     }
 
     static func describe(_ result: CopyResult) -> String {

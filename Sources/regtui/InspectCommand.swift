@@ -23,7 +23,8 @@ struct InspectCommand: Command {
 
     func run(_ context: Context) async throws -> Int32 {
         let inspection = try await context.store(operand.reference).inspect(operand.reference.manifestID, platform: operand.platform)
-        let report = try Report(inspection)
+        var report = try Report(inspection)
+        report.rateLimit = operand.reference.registryReference.flatMap { context.client.rateLimit(for: $0.registry) }
         if context.json { context.output.json(report) } else { context.output.lines(report.lines) }
         return ExitStatus.success
     }
@@ -56,6 +57,8 @@ struct InspectCommand: Command {
         /// The layers' total, checked when the report was made.
         var layerBytes: Int64?
         var annotations: [String: String]?
+        /// The registry's pull quota, when it announces one.
+        var rateLimit: RateLimit?
 
         init(_ inspection: Inspection) throws(RegistryError) {
             let manifest = inspection.manifest
@@ -97,6 +100,7 @@ struct InspectCommand: Command {
                 "Media type   \(mediaType) (\(MediaType(mediaType).friendlyName))",
                 "Size         \(size) bytes",
             ]
+            if let rateLimit { lines.append("Rate limit   \(rateLimit.description)") }
             if let artifactType { lines.append("Artifact     \(artifactType)") }
             if let subject { lines.append("Subject      \(subject)") }
             if let platforms {

@@ -167,3 +167,41 @@ import Testing
         #expect(try await digest("\(repository):old") == rig.digest("multiarch"))
     }
 }
+
+/// Docker Hub's pull quota, announced by the rig's proxy in front of the source registry.
+@Suite struct RateLimitTests {
+    let rig: Rig
+
+    init() async throws { rig = try await Rig.shared() }
+
+    var proxy: String { rig.registries["faulty-source"]! }
+
+    func quota(remaining: Int) -> String {
+        #"[{"path":"/v2/","action":"ratelimit","limit":100,"remaining":\#(remaining),"window":21600,"times":-1}]"#
+    }
+
+    @Test func inspectShowsThePullsLeft() async throws {
+        try await FaultProxies.shared.with(proxy, rules: quota(remaining: 77)) {
+            let human = try await regtui(["inspect", "\(proxy)/demo/single:1.0"])
+            #expect(human.text.contains("Rate limit   76 of 100 pulls left (6 h window)"), "the manifest GET took one: \(human.text)")
+            let json = JSONValue.parse(try await regtui(["inspect", "\(proxy)/demo/single:1.0", "--json"]).stdout)
+            #expect(json?["rateLimit"]?["remaining"]?.number == 75 && json?["rateLimit"]?["limit"]?.number == 100)
+        }
+        let plain = try await regtui(["inspect", "\(rig.source)/demo/single:1.0"])
+        #expect(!plain.text.contains("Rate limit"), "a registry that announces none shows none")
+    }
+
+    @Test func copyingEveryTagWarnsBeforeItWouldRunOutOfPulls() async throws {
+        let destination = "\(rig.dest)/ratelimit/\(UUID().uuidString.prefix(8).lowercased())"
+        try await FaultProxies.shared.with(proxy, rules: quota(remaining: 5)) {
+            let short = try await regtui(["copy", "\(proxy)/tags/many", destination, "--all-tags"])
+            #expect(short.status == 0, "\(short.stderr)")
+            #expect(short.stderr.contains("warning: copying 15 tags pulls about 15 manifests from \(proxy), which allows 5 of 100 pulls left"),
+                    "\(short.stderr)")
+        }
+        try await FaultProxies.shared.with(proxy, rules: quota(remaining: 90)) {
+            let plenty = try await regtui(["copy", "\(proxy)/tags/many", destination + "-2", "--all-tags"])
+            #expect(plenty.status == 0 && !plenty.stderr.contains("warning"), "\(plenty.stderr)")
+        }
+    }
+}

@@ -137,3 +137,14 @@ import Testing
         }
     }
 }
+
+@Suite struct RateLimitParsingTests {
+    @Test func readsDockerHubsHeadersAndRefusesTheRest() {
+        #expect(RateLimit(limit: "100;w=21600", remaining: "76;w=21600") == RateLimit(limit: 100, remaining: 76, window: 21600))
+        #expect(RateLimit(limit: "100", remaining: "7") == RateLimit(limit: 100, remaining: 7, window: nil))
+        #expect(RateLimit(limit: "100;w=21600", remaining: nil) == nil)
+        #expect(RateLimit(limit: "lots", remaining: "5") == nil)
+        #expect(RateLimit(limit: "99999999999999999999", remaining: "1") == nil, "a count too long to be true")
+        #expect(RateLimit(limit: "10", remaining: "50")?.remaining == 10, "never more left than allowed")
+    }
+}

@@ -92,4 +92,24 @@ import Testing
         for tag in ["old", "newcomer"] { #expect(try await digest("\(name):\(tag)") == rig.digest("single"), "\(tag) still resolves") }
         await session.quit()
     }
+
+    /// Docker Hub's pull quota, as the rig's proxy announces it, on the status line.
+    @Test func theStatusLineShowsThePullsLeft() async throws {
+        let proxy = rig.registries["faulty-source"]!
+        let rules = #"[{"path":"/v2/","action":"ratelimit","limit":100,"remaining":42,"window":21600,"times":-1}]"#
+        try await FaultProxies.shared.with(proxy, rules: rules) {
+            let logged = try await rig.log(of: proxy).count
+            let session = await Session(registries: [proxy], width: 140, height: 36)
+            await session.press(.enter)
+            await session.filter("demo/single")
+            await session.press(.enter, .enter)
+            // Each manifest GET is a pull (the tags' summaries and the tree); HEADs are not.
+            let pulls = try await rig.log(of: proxy).dropFirst(logged).filter {
+                $0["method"]?.string == "GET" && $0["path"]?.string?.contains("/manifests/") == true
+            }.count
+            #expect(pulls > 0)
+            #expect(session.lines.last?.hasSuffix("pulls left: \(42 - pulls)/100") == true, "\(pulls) pulls: \(session.lines.last ?? "")")
+            await session.quit()
+        }
+    }
 }

@@ -19,6 +19,8 @@ Actions:
   link         forward, replace the Link header with `value`
   location     forward, move the Location header to the origin `value` (e.g. http://localhost:PORT)
   drop_request read the request, then close the connection without answering
+  ratelimit    forward, adding Docker Hub's RateLimit-Limit and RateLimit-Remaining headers from
+               `limit`, `remaining` and `window`; each manifest GET takes one from `remaining`
 """
 import http.client
 import http.server
@@ -41,6 +43,8 @@ class FaultProxy:
                 if rule.get("method", method) == method and rule.get("path", "") in path and rule.get("times", 1) != 0:
                     if rule.get("times", 1) > 0:
                         rule["times"] = rule.get("times", 1) - 1
+                    if rule.get("action") == "ratelimit" and method == "GET" and "/manifests/" in path:
+                        rule["remaining"] = max(0, rule.get("remaining", 0) - 1)
                     return dict(rule)
         return None
 
@@ -135,6 +139,10 @@ class FaultProxy:
                 for name, key in (("digest", "docker-content-digest"), ("content_type", "content-type"), ("link", "link")):
                     if action == name:
                         out_headers = [(k, v) for k, v in out_headers if k.lower() != key] + [(key.title(), rule["value"])]
+                if action == "ratelimit":
+                    window = rule.get("window", 21600)
+                    out_headers += [("RateLimit-Limit", f"{rule['limit']};w={window}"),
+                                    ("RateLimit-Remaining", f"{rule['remaining']};w={window}")]
                 if action == "location":
                     moved = []
                     for k, v in out_headers:
