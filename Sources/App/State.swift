@@ -69,6 +69,15 @@ public struct TagList: Sendable {
     var inFlight = 0
     /// Answers since the list was last sorted.
     var unsorted = 0
+    /// Where in `names` the next tag to read for sorting is.
+    var nextUnread = 0
+    /// Tags whose summary has arrived.
+    var summarised = 0
+    /// Each tag's position in `names`, and the sort keys by position (size, created), kept as
+    /// summaries arrive so sorting looks nothing up.
+    var positions: [String: Int] = [:]
+    var sizes: [Int64] = []
+    var dates: [String] = []
 
     init(list: FilteredList) { self.list = list }
 }

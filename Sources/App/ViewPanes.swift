@@ -14,8 +14,7 @@ func drawPane(_ pane: Pane, _ state: AppState, _ layout: Layout, _ buffer: inout
     if reloading(pane, state) { title += " ↻" }
     if pane == .tags, let tags = state.tagList, tags.order != .name {
         title += " by \(tags.order.rawValue)"
-        let read = tags.names.count { tags.digests[$0].map { state.summaries[$0] != nil } ?? false }
-        if read < tags.names.count && tags.inFlight > 0 { title += " (\(read)/\(tags.names.count) read)" }
+        if tags.summarised < tags.names.count && tags.inFlight > 0 { title += " (\(tags.summarised)/\(tags.names.count) read)" }
     }
     buffer.frame(rect, title: title, focused: focused, color: state.color)
     let inside = rect.inset(1)

@@ -149,8 +149,12 @@ private final class ArchiveScan {
         let archive = try open(raw: false)
         defer { archive_read_free(archive) }
         var entries: [FileEntry] = []
-        // Regular files' sizes and hashes by path, for the hardlinks to them in this layer.
-        var files: [String: (size: Int64, sha256: Digest?)] = [:]
+        // Regular files by path, and the hardlinks to them in this layer (by position in `entries`).
+        var files: [String: Int] = [:]
+        var hardlinks: [(link: Int, target: Int)] = []
+        // Hashing runs beside the decompression; extracting stays on this thread, in order.
+        let hashing = content == .hash ? BackgroundHasher() : nil
+        defer { hashing?.abandon() }
         var data = [UInt8](repeating: 0, count: 1 << 18)
         while true {
             var header: OpaquePointer?
@@ -164,30 +168,36 @@ private final class ArchiveScan {
             if entry.type == .file, content != .skip {
                 var hasher = DigestHasher()
                 let extracting = content == .extract(entry.path)
+                hashing?.begin(entries.count)
                 while true {
                     let count = data.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress, $0.count) }
                     guard count >= 0 else { throw failure(archive, "a broken entry at \(entry.path)") }
                     if count == 0 { break }
                     let refused: (any Error)? = data.withUnsafeBytes { raw in
                         let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<count])
-                        hasher.update(chunk)
+                        if let hashing { hashing.add(chunk) } else { hasher.update(chunk) }
                         guard extracting else { return nil }
                         do { try sink(chunk) } catch { return error }
                         return nil
                     }
                     if let refused { throw RegistryError(bridging: refused) }
                 }
-                entry.sha256 = hasher.finish()
+                hashing?.end()
+                if hashing == nil { entry.sha256 = hasher.finish() }
             }
-            if entry.type == .file { files[entry.path] = (entry.size, entry.sha256) }
-            if entry.type == .hardlink, let target = entry.linkTarget, let linked = files[target] {
-                (entry.size, entry.sha256) = linked
+            if entry.type == .file { files[entry.path] = entries.count }
+            if entry.type == .hardlink, let target = entry.linkTarget, let file = files[target] {
+                hardlinks.append((entries.count, file))
             }
             entries.append(entry)
             if let batches, entries.count % LayerReader.batchSize == 0 { batches(Array(entries.suffix(LayerReader.batchSize))) }
         }
         if let batches, entries.count % LayerReader.batchSize != 0 { batches(Array(entries.suffix(entries.count % LayerReader.batchSize))) }
         try drain()
+        if let digests = hashing?.finish() {
+            for (index, digest) in digests { entries[index].sha256 = digest }
+        }
+        for (link, target) in hardlinks { (entries[link].size, entries[link].sha256) = (entries[target].size, entries[target].sha256) }
         return entries
     }
 
