@@ -36,7 +36,7 @@ public final class RegistryClient: Sendable {
     public let transport: any Transport
     public let options: ClientOptions
     private let hosts = Mutex<[String: RegistryHost]>([:])
-    private let rateLimits = Mutex<[String: RateLimit]>([:])
+    private let rateLimits = Mutex<[String: (quota: RateLimit, seen: ContinuousClock.Instant)]>([:])
 
     public init(transport: any Transport, options: ClientOptions) {
         self.transport = transport
@@ -67,10 +67,22 @@ public final class RegistryClient: Sendable {
     }
 
     /// The pull quota `registry` announced in its last answer that carried one.
-    public func rateLimit(for registry: String) -> RateLimit? { rateLimits.withLock { $0[registry] } }
+    public func rateLimit(for registry: String) -> RateLimit? { rateLimits.withLock { $0[registry]?.quota } }
 
     /// Every registry's last announced pull quota.
-    public var allRateLimits: [String: RateLimit] { rateLimits.withLock { $0 } }
+    public var allRateLimits: [String: RateLimit] { rateLimits.withLock { $0.mapValues(\.quota) } }
+
+    /// Notes the quota an answer announced. Answers to concurrent requests arrive in any order,
+    /// and the pulls left only go down within a window: a higher count replaces a lower one only
+    /// once the lower is a minute old (the window has likely started again).
+    private func note(_ quota: RateLimit, from registry: String) {
+        let now = ContinuousClock.now
+        rateLimits.withLock { known in
+            if let current = known[registry], current.quota.limit == quota.limit, current.quota.remaining < quota.remaining,
+               current.seen.duration(to: now) < .seconds(60) { return }
+            known[registry] = (quota, now)
+        }
+    }
 
     /// Checks that `registry` answers the distribution API and that the credentials (if any) work.
     public func ping(_ registry: String) async throws(RegistryError) {
@@ -115,7 +127,7 @@ public final class RegistryClient: Sendable {
                 throw error
             }
             if let quota = RateLimit(limit: response.headers["RateLimit-Limit"], remaining: response.headers["RateLimit-Remaining"]) {
-                rateLimits.withLock { $0[registry] = quota }
+                note(quota, from: registry)
             }
             if response.status == 401 && !reauthenticated && resendable {
                 reauthenticated = true
