@@ -113,9 +113,7 @@ private func drawStatus(_ state: AppState, _ layout: Layout, _ buffer: inout Buf
     } else if let status = state.status {
         buffer.put(status.text, x: 0, y: y, style: status.isError ? palette.error : .plain, maxWidth: width)
     } else {
-        let keys: [(Command, String)] = [(.help, "help"), (.quit, "quit"), (.filter, "filter"), (.mark, "mark"), (.diff, "diff"),
-                                         (.copy, "copy"), (.yankDigest, "yank digest"), (.toggleDigests, "full digests")]
-        buffer.put(keys.map { "\(keyName($0.0, state)) \($0.1)" }.joined(separator: "  "), x: 0, y: y, style: .dim, maxWidth: width)
+        buffer.put(statusKeys(state).map { "\($0.0) \($0.1)" }.joined(separator: "  "), x: 0, y: y, style: .dim, maxWidth: width)
     }
     // The selected registry's pull quota, at the right end, over the key hints if it must.
     if let registry = state.selectedRegistry, let quota = state.rateLimits[registry], state.prompt == nil, state.editing == nil {
@@ -132,6 +130,26 @@ private func drawDeleteBox(_ prompt: DeletePrompt, _ state: AppState, _ buffer: 
     let inside = buffer.centeredBox(width: width, height: min(buffer.height - 2, lines.count + 2), title: "Delete \(prompt.tag.map { "the tag \($0)" } ?? "a manifest")",
                                     color: state.color)
     buffer.text(lines, in: inside)
+}
+
+/// The keys the status line offers where the person is: the view on top's, else the panes'.
+private func statusKeys(_ state: AppState) -> [(String, String)] {
+    // Esc closes a view, whatever else `back` is bound to.
+    let close = state.keymap.action(for: .escape, in: ["global"]) == Command.back.rawValue ? "Esc" : keyName(.back, state)
+    let keys: [(Command, String)]
+    switch state.overlay {
+    case .text: keys = [(.filter, "search"), (.nextChange, "next"), (.previousChange, "previous"), (.scrollRight, "sideways")]
+    case .diff(let view):
+        keys = view.showingFiles ? [(.files, "the JSON")]
+            : [(.nextChange, "next change"), (.previousChange, "previous"), (.files, "which files differ"), (.scrollRight, "sideways"),
+               (.yankDigest, "yank B's digest")]
+    case .files: keys = [(.open, "open"), (.filter, "filter"), (.yankDigest, "yank the path")]
+    case .help, nil:
+        let panes: [(Command, String)] = [(.help, "help"), (.quit, "quit"), (.filter, "filter"), (.mark, "mark"), (.diff, "diff"),
+                                          (.copy, "copy"), (.yankDigest, "yank"), (.sortTags, "sort"), (.addTag, "tag"), (.delete, "delete")]
+        return panes.map { (keyName($0.0, state), $0.1) }
+    }
+    return keys.map { (keyName($0.0, state), $0.1) } + [(close, "close")]
 }
 
 /// Splits text into lines of at most `width` characters, at spaces where it can.
