@@ -12,14 +12,29 @@ public struct DeletePlan: Sendable, Equatable {
     public var orphans: [Descriptor]
     /// Artifacts (signatures, SBOMs) whose subject it is: left without their subject.
     public var referrers: [Descriptor]
+    /// Indexes a tag points at that list it: they would keep pointing at a manifest that is gone.
+    public var parents: [Parent]
 
-    public init(repository: Reference, digest: Digest, mediaType: MediaType, tags: [String], orphans: [Descriptor], referrers: [Descriptor]) {
+    /// An index that lists the manifest, and the tags on it.
+    public struct Parent: Sendable, Equatable {
+        public var digest: Digest
+        public var tags: [String]
+
+        public init(digest: Digest, tags: [String]) {
+            self.digest = digest
+            self.tags = tags
+        }
+    }
+
+    public init(repository: Reference, digest: Digest, mediaType: MediaType, tags: [String], orphans: [Descriptor],
+                referrers: [Descriptor], parents: [Parent] = []) {
         self.repository = repository
         self.digest = digest
         self.mediaType = mediaType
         self.tags = tags
         self.orphans = orphans
         self.referrers = referrers
+        self.parents = parents
     }
 
     /// The other tags on the digest: while there are any, only a placeholder takes `tag` alone.
@@ -40,6 +55,10 @@ public struct DeletePlan: Sendable, Equatable {
         } else {
             out = ["delete \(repository.name)@\(digest) (\(mediaType.friendlyName))"]
             out.append(tags.isEmpty ? "  no tag points at it" : "  tags removed with it (\(tags.count)): \(tags.joined(separator: ", "))")
+        }
+        if !parents.isEmpty {
+            out.append("  indexes that list it, left pointing at a manifest that is gone (\(parents.count)): "
+                       + parents.map { "\($0.digest.short) (\($0.tags.joined(separator: ", ")))" }.joined(separator: ", "))
         }
         if !orphans.isEmpty {
             out.append("  children left without a parent (\(orphans.count)): "

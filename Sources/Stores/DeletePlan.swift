@@ -6,27 +6,36 @@ extension DeletePlan {
     /// Tags resolved at once.
     public static let parallelLookups = 8
 
-    /// Reads every tag of the repository (each resolved with one HEAD, a few at a time), the
-    /// manifest and its referrers.
+    /// Reads every tag of the repository (each resolved with one HEAD, a few at a time), every
+    /// index a tag points at (each once, for what it lists), the manifest and its referrers.
     public static func make(for digest: Digest, in store: RegistryStore) async throws(RegistryError) -> DeletePlan {
         let manifest = try await store.manifest(.digest(digest))
         let names = try await store.tags().names
         let resolved = try await concurrentMap(names, limit: Self.parallelLookups) { (tag) throws(RegistryError) in
-            (tag, try await store.describe(.tag(tag))?.digest)
+            (tag, try await store.describe(.tag(tag)))
         }
-        let tagged = Set(resolved.compactMap(\.1))
+        let tagged = Set(resolved.compactMap { $0.1?.digest })
+        var seen = Set<Digest>()
+        let indexes = resolved.compactMap(\.1).filter { $0.mediaType.isIndex && $0.digest != digest && seen.insert($0.digest).inserted }
+        let listed = try await concurrentMap(indexes, limit: Self.parallelLookups) { (index) throws(RegistryError) in
+            (index.digest, Set(try await store.manifest(.digest(index.digest)).index?.manifests.map(\.digest) ?? []))
+        }
+        let parents = listed.filter { $0.1.contains(digest) }.map { parent in
+            Parent(digest: parent.0, tags: resolved.filter { $0.1?.digest == parent.0 }.map(\.0))
+        }
+        let listedElsewhere = listed.reduce(into: Set<Digest>()) { $0.formUnion($1.1) }
         let children = manifest.index?.manifests ?? []
         return DeletePlan(repository: store.repository.with(tag: nil, digest: digest), digest: digest, mediaType: manifest.mediaType,
-                          tags: resolved.filter { $0.1 == digest }.map(\.0),
-                          orphans: children.filter { !tagged.contains($0.digest) },
-                          referrers: try await store.referrers(of: digest))
+                          tags: resolved.filter { $0.1?.digest == digest }.map(\.0),
+                          orphans: children.filter { !tagged.contains($0.digest) && !listedElsewhere.contains($0.digest) },
+                          referrers: try await store.referrers(of: digest), parents: parents)
     }
 
     /// Deletes what this plan shows, once a person confirmed it: `tag` alone (the registry's
     /// tag delete; a placeholder when other tags share the digest and `placeholder` allows it;
     /// the manifest with it when it is the digest's only tag and the registry deletes by digest
     /// only), or with no tag the manifest. Before a manifest goes, the repository is read again:
-    /// if a tag, child or referrer appeared or went since the plan, nothing is deleted.
+    /// if a tag, child, parent or referrer appeared or went since the plan, nothing is deleted.
     public func execute(tag: String?, placeholder: Bool, in store: RegistryStore) async throws(RegistryError) -> DeleteMethod {
         if let tag {
             let others = othersSharing(tag)
@@ -48,7 +57,7 @@ extension DeletePlan {
     private func stillAsPlanned(in store: RegistryStore) async throws(RegistryError) {
         let now = try await Self.make(for: digest, in: store)
         guard Set(now.tags) == Set(tags), Set(now.orphans.map(\.digest)) == Set(orphans.map(\.digest)),
-              Set(now.referrers.map(\.digest)) == Set(referrers.map(\.digest)) else {
+              Set(now.referrers.map(\.digest)) == Set(referrers.map(\.digest)), Set(now.parents.map(\.digest)) == Set(parents.map(\.digest)) else {
             throw .refused(what: "nothing was deleted", reason: "\(repository.name) changed since the plan was made (tags on the digest now: \(now.tags.isEmpty ? "none" : now.tags.joined(separator: ", "))); look at the plan again")
         }
     }

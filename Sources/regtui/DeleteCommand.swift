@@ -13,7 +13,8 @@ struct DeleteCommand: Command {
 
     A registry deletes manifests by digest, and every tag on the digest goes with it. regtui
     first reads every tag of the repository and shows the plan: the tags removed, an index's
-    children left without a parent, the referrers (signatures, SBOMs) left without their subject.
+    children left without a parent, the indexes that list it (a platform's manifest: they would
+    point at a manifest that is gone), the referrers (signatures, SBOMs) left without their subject.
 
     By tag, only that tag is deleted. When no other tag shares its digest, regtui asks the
     registry to delete the tag (the OCI distribution spec allows it); a registry that deletes
@@ -138,7 +139,7 @@ struct DeleteCommand: Command {
             return report
         }
 
-        enum Keys: String, CodingKey { case digest, mediaType, tags, orphans, referrers, tag, deleted, method }
+        enum Keys: String, CodingKey { case digest, mediaType, tags, orphans, referrers, parents, tag, deleted, method }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: Keys.self)
@@ -147,6 +148,7 @@ struct DeleteCommand: Command {
             try container.encode(plan.tags, forKey: .tags)
             try container.encode(plan.orphans.map(\.digest.description), forKey: .orphans)
             try container.encode(plan.referrers.map(\.digest.description), forKey: .referrers)
+            try container.encode(plan.parents.map(\.digest.description), forKey: .parents)
             try container.encodeIfPresent(tag, forKey: .tag)
             try container.encode(method != nil, forKey: .deleted)
             try container.encodeIfPresent(method, forKey: .method)

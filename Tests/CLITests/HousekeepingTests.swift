@@ -93,6 +93,21 @@ import Testing
                 "\(plan.text)")
     }
 
+    /// A platform's manifest is listed by its index: deleting it would leave the index's tags
+    /// pointing at a manifest that is gone, and the plan says so.
+    @Test func theIndexesThatListAManifestAreNamed() async throws {
+        let repository = unique("housekeeping/platform")
+        try await run(["copy", rig.ref("multiarch"), "\(repository):1.0"])
+        let child = try await run(["digest", "\(repository):1.0", "--platform", "linux/arm64"]).text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let plan = try await run(["delete", "\(repository)@\(child)", "--dry-run"])
+        #expect(plan.text.contains("indexes that list it, left pointing at a manifest that is gone (1): \(rig.digest("multiarch").dropFirst(7).prefix(12)) (1.0)"),
+                "\(plan.text)")
+        let json = JSONValue.parse(try await run(["delete", "\(repository)@\(child)", "--dry-run", "--json"]).stdout)
+        #expect(json?["parents"]?.array?.compactMap(\.string) == [rig.digest("multiarch")])
+        let index = JSONValue.parse(try await run(["delete", "\(repository):1.0", "--dry-run", "--json"]).stdout)
+        #expect(index?["orphans"]?.array?.count == 3, "its three platforms would be left without a parent")
+    }
+
     @Test func aRegistryWithDeletesDisabledSaysSo() async throws {
         let repository = try await threeTags()
         let body = #"{\"errors\":[{\"code\":\"UNSUPPORTED\",\"message\":\"The operation is unsupported.\"}]}"#
