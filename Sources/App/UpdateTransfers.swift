@@ -113,13 +113,10 @@ func transferFinished(_ id: RequestID, _ result: CopyResult, _ state: inout AppS
     return refreshDestination(transfer.destination, &state)
 }
 
-/// After a copy: the destination's catalog, tag list and tree are loaded again where they are shown.
+/// After a copy: the destination's catalog, tag list and trees are loaded again where they are shown.
 private func refreshDestination(_ destination: ImageRef, _ state: inout AppState) -> [Effect] {
-    var effects: [Effect] = []
-    if state.catalogs[destination.storeName] != nil { effects += loadCatalog(destination.storeName, next: nil, &state) }
-    if state.tagLists[destination.name] != nil { effects += reloadTags(destination.repositoryRef, &state) }
-    if let tag = destination.tag { state.trees[destination.with(tag: tag).description] = nil }
-    return effects + (state.selectedTag?.name == destination.name ? selectionChanged(.tags, &state) : [])
+    let catalog = state.catalogs[destination.storeName] != nil ? loadCatalog(destination.storeName, next: nil, &state) : []
+    return catalog + refreshRepository(destination, &state)
 }
 
 func transferFailed(_ id: RequestID, message: String, cancelled: Bool, _ state: inout AppState) -> [Effect] {
