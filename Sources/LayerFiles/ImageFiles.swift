@@ -33,20 +33,24 @@ public struct ImageFiles: Sendable {
             .entries(content: content, batches: batches)
     }
 
-    /// The merged filesystem: every layer read (a few at once), then applied in order. `batches`
-    /// gets each layer's entries as they are read (layers interleaved, each entry naming its
-    /// layer), and `verified` each layer's position once all its bytes matched its digest.
-    public func merged(content: LayerReader.Content = .skip, batches: LayerReader.Batches? = nil,
-                       verified: (@Sendable (Int) -> Void)? = nil) async throws(RegistryError) -> MergedFilesystem {
-        let positions = image.layers.indices.map { $0 + 1 }
-        let layers = try await concurrentMap(positions, limit: Self.parallelLayers) { (position) throws(RegistryError) in
-            let entries = try await layer(position, content: content, batches: batches)
-            verified?(position)
-            return entries
+    /// The merged filesystem: every layer read (a few at once), then applied in order.
+    public func merged(content: LayerReader.Content = .skip) async throws(RegistryError) -> MergedFilesystem {
+        let layers = try await concurrentMap(image.layers.indices.map { $0 + 1 }, limit: Self.parallelLayers) { (position) throws(RegistryError) in
+            try await layer(position, content: content)
         }
         var filesystem = MergedFilesystem()
         for entries in layers { filesystem.apply(entries) }
         return filesystem
+    }
+
+    /// Reads every layer (a few at once) for the one who shows them, keeping nothing: `batches`
+    /// gets each layer's entries as they are read (layers interleaved, each entry naming its
+    /// layer), and `verified` each layer's position once all its bytes matched its digest.
+    public func stream(batches: @escaping LayerReader.Batches, verified: @escaping @Sendable (Int) -> Void) async throws(RegistryError) {
+        _ = try await concurrentMap(image.layers.indices.map { $0 + 1 }, limit: Self.parallelLayers) { (position) throws(RegistryError) in
+            _ = try await layer(position, batches: batches)
+            verified(position)
+        }
     }
 
     /// Streams the bytes of the file at `path` as the merged filesystem has it (symlinks followed

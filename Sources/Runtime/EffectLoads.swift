@@ -81,7 +81,7 @@ extension EffectRunner {
             let batches: LayerReader.Batches = { post(.files(id, .entries($0))) }
             switch source {
             case .merged:
-                _ = try await files.merged(batches: batches) { post(.files(id, .layerVerified($0))) }
+                try await files.stream(batches: batches) { post(.files(id, .layerVerified($0))) }
             case .layer(let position):
                 _ = try await files.layer(position, batches: batches)
                 post(.files(id, .layerVerified(position)))
