@@ -30,7 +30,7 @@ public enum Command: String, CaseIterable, Sendable {
         case .pageUp: "page up"
         case .top: "go to the top"
         case .bottom: "go to the bottom"
-        case .open: "open the item: next pane, expand a node, show raw JSON, a layer's or an image's files"
+        case .open: "open: next pane, expand a node, raw JSON, a layer's files"
         case .back: "go back a pane, close a view"
         case .filter: "filter the pane, or search the text (type to narrow, Enter keeps, Esc clears)"
         case .mark: "mark the item for diff"
