@@ -34,8 +34,8 @@ func helpLines(_ state: AppState, palette: Palette) -> [StyledLine] {
             lines.append(StyledLine(line, style: style))
         }
     }
-    lines.append(StyledLine("files view: \(keyName(.open, state)) opens a directory or file, \(keyName(.back, state)) goes up, "
-                            + "\(keyName(.filter, state)) filters by path, \(keyName(.yankDigest, state)) copies it, Esc closes", style: .dim))
+    lines.append(StyledLine("files view: \(keyName(.open, state)) opens, \(keyName(.back, state)) goes up, "
+                            + "\(keyName(.filter, state)) filters by path, \(keyName(.yankDigest, state)) copies the path, Esc closes", style: .dim))
     lines.append(StyledLine("mouse: a click selects a row and focuses its pane; the wheel scrolls the pane or the view under it", style: .dim))
     return lines
 }
