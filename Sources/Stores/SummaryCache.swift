@@ -1,6 +1,7 @@
 import Foundation
 import OCI
 import Registry
+import Synchronization
 
 /// Manifest summaries on disk under `$XDG_CACHE_HOME/regtui/summaries` (else
 /// `~/.cache/regtui/summaries`), one small file per digest. A digest names immutable bytes, so
@@ -13,6 +14,9 @@ public final class SummaryCache: Sendable {
     public let capacity: Int64
     /// Largest entry read back.
     static let entryLimit = 256 << 10
+    /// Entries written between two trims, for a long-running user (the TUI).
+    public static let trimEvery = 500
+    private let written = Mutex(0)
 
     public init(folder: String? = nil, capacity: Int64 = 32 << 20) {
         self.folder = folder ?? Self.defaultFolder()
@@ -34,11 +38,17 @@ public final class SummaryCache: Sendable {
         return try? JSONDecoder().decode(ManifestSummary.self, from: data)
     }
 
-    /// Writes an entry (atomically); failures only mean the next run asks again.
+    /// Writes an entry (atomically); failures only mean the next run asks again. Every
+    /// `trimEvery` entries, the folder is trimmed to its capacity.
     public func store(_ summary: ManifestSummary, for digest: Digest) {
         guard let data = try? JSONEncoder().encode(summary), data.count <= Self.entryLimit else { return }
         try? FileIO.makeDirectory(folder, what: "the summary cache")
         try? FileIO.writeAtomically(data, to: path(digest), what: "the summary cache")
+        let count = written.withLock { count in
+            count += 1
+            return count
+        }
+        if count % Self.trimEvery == 0 { trim() }
     }
 
     /// Removes the oldest entries while the folder holds more than `capacity` bytes.
