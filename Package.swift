@@ -38,7 +38,7 @@ let package = Package(
                                          "CursesBackend", "App", "Runtime"]),
 
         // bench/tui: key-to-redraw of the UI on a large registry.
-        .executableTarget(name: "BenchUI", dependencies: ["App", "TerminalUI", "OCI", "Runtime", "Registry"]),
+        .executableTarget(name: "BenchUI", dependencies: ["App", "FileTree", "TerminalUI", "OCI", "Runtime", "Registry"]),
         .target(name: "TestSupport", dependencies: ["OCI", "Registry"], path: "Tests/TestSupport"),
         .testTarget(name: "OCITests", dependencies: ["OCI"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Stores", "OCI", "TestSupport"]),

@@ -36,19 +36,38 @@ func filesEvent(_ id: RequestID, _ event: FilesEvent, _ state: inout AppState) -
     return []
 }
 
-/// Changes the files view on top, if the top view is one.
-func withFilesView(_ state: inout AppState, _ body: (inout FilesView) -> Void) {
-    guard case .files(var view) = state.overlay else { return }
-    body(&view)
+/// Changes the files view on top, if the top view is one, in place: while the state still held
+/// it, changing a million entries would copy them all.
+@discardableResult
+func withFilesView<T>(_ state: inout AppState, _ body: (inout FilesView) -> T) -> T? {
+    guard case .files(var view) = state.overlay else { return nil }
+    state.overlay = .help(offset: 0)  // lets go of the state's reference to the view's storage
+    let result = body(&view)
     state.overlay = .files(view)
+    return result
 }
 
-/// A key in the files view: move, expand and collapse directories, open a file, filter.
-func filesKey(_ command: Command, _ key: Key, _ view: inout FilesView, _ state: inout AppState) -> [Effect] {
+/// A key in the files view on top: move, expand and collapse directories, open a file, filter,
+/// close. The view is changed in place, the state letting go of it meanwhile.
+func filesViewKey(_ command: Command, _ key: Key, _ state: inout AppState) -> [Effect] {
+    guard case .files(var view) = state.overlay else { return [] }
+    state.overlay = .help(offset: 0)
+    let (effects, closing) = filesKey(command, key, &view, &state)
+    state.overlay = closing ? nil : .files(view)
+    return effects
+}
+
+/// What a key does to the files view; `closing` when it closes the view (the layers still being
+/// read are then no longer wanted).
+private func filesKey(_ command: Command, _ key: Key, _ view: inout FilesView,
+                      _ state: inout AppState) -> (effects: [Effect], closing: Bool) {
     let visible = Layout(state).filesBody
     func move(_ delta: Int) {
         view.cursor.move(delta, count: view.rows.count)
         view.cursor.scroll(visible: visible, count: view.rows.count)
+    }
+    func close() -> (effects: [Effect], closing: Bool) {
+        ([view.request, view.opening].compactMap { $0 }.filter { state.requests.close($0) != nil }.map { .cancel($0) }, true)
     }
     switch command {
     case .moveDown: move(1)
@@ -58,32 +77,25 @@ func filesKey(_ command: Command, _ key: Key, _ view: inout FilesView, _ state: 
     case .top: move(-view.rows.count)
     case .bottom: move(view.rows.count)
     case .filter: state.editing = .search
-    case .open: return openFileRow(&view, &state)
+    case .open: return (openFileRow(&view, &state), false)
     case .back:
         // Esc closes the view; h and ← collapse a directory, or go to the one above.
-        if key == .escape { return closeFilesView(view, &state) }
-        guard let row = view.selected else { return closeFilesView(view, &state) }
+        guard key != .escape, let row = view.selected else { return close() }
         if row.expandable && view.expanded.contains(row.path) && view.filter.isEmpty {
             view.toggle(row.path)
         } else if let parent = view.rows.firstIndex(where: { $0.path == MergedFilesystem.split(row.path).parent }) {
             move(parent - view.cursor.selected)
         } else {
-            return closeFilesView(view, &state)
+            return close()
         }
     case .yankDigest:
-        guard let row = view.selected else { return [] }
+        guard let row = view.selected else { return ([], false) }
         state.status = Status(text: "copied \(row.path) to the clipboard", isError: false)
-        return [.setClipboard(row.path)]
+        return ([.setClipboard(row.path)], false)
     default:
         break
     }
-    return []
-}
-
-/// Closes the files view; the layers still being read are no longer wanted.
-private func closeFilesView(_ view: FilesView, _ state: inout AppState) -> [Effect] {
-    state.overlay = nil
-    return [view.request, view.opening].compactMap { $0 }.filter { state.requests.close($0) != nil }.map { .cancel($0) }
+    return ([], false)
 }
 
 /// Enter on a row: a directory expands or collapses; a file's content opens.

@@ -10,10 +10,8 @@ func overlayKey(_ key: Key, _ state: inout AppState) -> [Effect] {
     default: .json
     }
     guard let name = state.keymap.action(for: key, in: KeyContext.chain(context)), let command = Command(rawValue: name) else { return [] }
-    if case .files(var view) = state.overlay, command != .quit, command != .help {
-        let effects = filesKey(command, key, &view, &state)
-        if case .files = state.overlay { state.overlay = .files(view) }
-        return effects
+    if case .files = state.overlay, command != .quit, command != .help {
+        return filesViewKey(command, key, &state)
     }
     switch command {
     case .back:
