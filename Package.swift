@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "ManifestDiffTests", dependencies: ["ManifestDiff", "OCI"]),
         .testTarget(name: "FileTreeTests", dependencies: ["FileTree", "OCI"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"]),
-        .testTarget(name: "AppTests", dependencies: ["App", "TerminalUI", "OCI", "ManifestDiff", "TransferModel"],
+        .testTarget(name: "AppTests", dependencies: ["App", "FileTree", "TerminalUI", "OCI", "ManifestDiff", "TransferModel"],
                     exclude: ["Snapshots"]),
         .testTarget(name: "UITests", dependencies: ["OCI", "TestSupport"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "App", "TerminalUI", "OCI", "Registry", "TestSupport"]),

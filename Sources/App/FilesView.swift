@@ -112,6 +112,8 @@ public struct FilesView: Sendable {
         request = nil
         filesystem = MergedFilesystem()
         waiting = [:]
+        verified = []
+        applied = 0
         reflow()
     }
 

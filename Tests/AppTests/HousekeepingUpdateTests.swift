@@ -100,13 +100,3 @@ import Testing
         #expect(state.status?.text.contains("as ok; moved ok from") == true)
     }
 }
-
-/// A file's content as the text view shows it.
-@Suite struct FileContentTests {
-    @Test func binaryBytesShowAsAHexDumpAndTextAsItIs() {
-        let bytes = Data((0..<20).map { UInt8($0 * 13 % 256) } + Array("hi".utf8))
-        #expect(FileContent.hexDump(bytes) == [
-            "00000000  00 0d 1a 27 34 41 4e 5b 68 75 82 8f 9c a9 b6 c3  |...'4AN[hu......|",
-            "00000010  d0 dd ea f7 68 69                                |....hi|"])
-    }
-}
