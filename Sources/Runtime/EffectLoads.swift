@@ -45,15 +45,7 @@ extension EffectRunner {
             guard let repository = target.registryReference else {
                 throw .refused(what: target.description, reason: "regtui deletes from registries only")
             }
-            let store = RegistryStore(client: client, repository: repository)
-            let digest: Digest
-            if let pinned = target.digest { digest = pinned } else {
-                guard let found = try await store.describe(target.manifestID)?.digest else {
-                    throw .notFound(what: "tag \(target)", details: [])
-                }
-                digest = found
-            }
-            return .deletePlan(try await DeletePlan.make(for: digest, in: store))
+            return .deletePlan(try await DeletePlan.make(for: repository, in: RegistryStore(client: client, repository: repository)))
         case .tree(let reference):
             return .tree(try await store(reference).tree(reference.manifestID, displayName: reference.description))
         case .diff(let a, let b):

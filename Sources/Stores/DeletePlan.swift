@@ -6,6 +6,15 @@ extension DeletePlan {
     /// Tags resolved at once.
     public static let parallelLookups = 8
 
+    /// The plan for what `reference` names: its digest, or the manifest its tag points at now.
+    public static func make(for reference: Reference, in store: RegistryStore) async throws(RegistryError) -> DeletePlan {
+        if let digest = reference.digest { return try await make(for: digest, in: store) }
+        guard let found = try await store.describe(.tag(reference.identifier))?.digest else {
+            throw .notFound(what: "tag \(reference)", details: [])
+        }
+        return try await make(for: found, in: store)
+    }
+
     /// Reads every tag of the repository (each resolved with one HEAD, a few at a time), every
     /// index a tag points at (each once, for what it lists), the manifest and its referrers.
     public static func make(for digest: Digest, in store: RegistryStore) async throws(RegistryError) -> DeletePlan {

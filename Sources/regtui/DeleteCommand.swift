@@ -53,17 +53,7 @@ struct DeleteCommand: Command {
     }
 
     func run(_ context: Context) async throws -> Int32 {
-        let store = RegistryStore(client: context.client, repository: reference)
-        let digest: Digest
-        if let pinned = reference.digest {
-            digest = pinned
-        } else {
-            guard let found = try await store.describe(.tag(reference.identifier))?.digest else {
-                throw RegistryError.notFound(what: "tag \(reference)", details: [])
-            }
-            digest = found
-        }
-        let plan = try await DeletePlan.make(for: digest, in: store)
+        let plan = try await DeletePlan.make(for: reference, in: RegistryStore(client: context.client, repository: reference))
         let report = Report(plan: plan, tag: reference.digest == nil ? reference.tag : nil)
         if let tag = report.tag {
             return try await deleteTag(tag, plan: plan, report: report, context: context)
