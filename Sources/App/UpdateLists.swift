@@ -233,7 +233,7 @@ private func rawTitle(of row: TreeRow) -> String {
 /// The raw JSON of a manifest or config row (layers and files rows open the files view).
 private func rawLines(of row: TreeRow, in tree: ImageTree) -> [String] {
     let node = TreeFlattener.manifestTree(of: row, in: tree)
-    guard row.kind == .config else { return node?.manifest.tree.prettyLines() ?? [] }
-    if let config = node?.config, let parsed = try? JSONTree.parse(config) { return parsed.prettyLines() }
+    guard row.kind == .config else { return Array(node?.manifest.tree.prettyLines() ?? []) }
+    if let config = node?.config, let parsed = try? JSONTree.parse(config) { return Array(parsed.prettyLines()) }
     return ["the config blob is not an image config, or was not fetched"]
 }

@@ -50,12 +50,25 @@ public struct PartRow: Sendable, Equatable {
     public var equal: Bool { a == b }
     /// Size and media type of each side, where the part has them (made into text on request:
     /// a table can have tens of thousands of rows).
-    private var aBlob: Blob?
-    private var bBlob: Blob?
+    public private(set) var aBlob: Blob?
+    public private(set) var bBlob: Blob?
 
-    private struct Blob: Sendable, Equatable {
-        var size: Int64
-        var mediaType: MediaType
+    /// A blob's size and media type.
+    public struct Blob: Sendable, Equatable {
+        public var size: Int64
+        public var mediaType: MediaType
+
+        init(_ descriptor: Descriptor) {
+            self.init(size: descriptor.size, mediaType: descriptor.mediaType)
+        }
+
+        init(size: Int64, mediaType: MediaType) {
+            self.size = size
+            self.mediaType = mediaType
+        }
+
+        /// "1.2 MiB, OCI layer (gzip)".
+        public var detail: String { ManifestComparison.detail(size: size, mediaType: mediaType) }
     }
 
     /// A row of two digests.
@@ -68,14 +81,21 @@ public struct PartRow: Sendable, Equatable {
     /// A row of two descriptors, with their sizes and media types.
     init(part: String, a: Descriptor?, b: Descriptor?) {
         self.init(part: part, a: a?.digest, b: b?.digest)
-        aBlob = a.map { Blob(size: $0.size, mediaType: $0.mediaType) }
-        bBlob = b.map { Blob(size: $0.size, mediaType: $0.mediaType) }
+        aBlob = a.map(Blob.init)
+        bBlob = b.map(Blob.init)
+    }
+
+    /// A row of `a[index]` and `b[index]`, either of which may be past its end.
+    init(part: String, _ a: UnsafeBufferPointer<Descriptor>, _ b: UnsafeBufferPointer<Descriptor>, at index: Int) {
+        self.init(part: part, a: index < a.count ? a[index].digest : nil, b: index < b.count ? b[index].digest : nil)
+        if index < a.count { aBlob = Blob(size: a[index].size, mediaType: a[index].mediaType) }
+        if index < b.count { bBlob = Blob(size: b[index].size, mediaType: b[index].mediaType) }
     }
 
     /// "1.2 MiB, OCI layer (gzip)" for side A, when the part has a size and media type.
-    public var aDetail: String? { aBlob.map { ManifestComparison.detail(size: $0.size, mediaType: $0.mediaType) } }
+    public var aDetail: String? { aBlob?.detail }
     /// The same for side B.
-    public var bDetail: String? { bBlob.map { ManifestComparison.detail(size: $0.size, mediaType: $0.mediaType) } }
+    public var bDetail: String? { bBlob?.detail }
     /// Both details, the text made once when both sides have the same size and media type.
     public var details: (a: String?, b: String?) {
         let a = aDetail
@@ -119,17 +139,20 @@ public struct ManifestComparison: Sendable {
         evidence = analysis.evidence
         pairs = analysis.pairs
         parts = Self.parts(left, right)
-        // An index against one of its platforms: the child lined up with the image, not the index.
+        (self.left, self.right, sideBySideNote) = Self.shown(left, right)
+    }
+
+    /// The two manifests the side-by-side view shows, and a note when they are not the two
+    /// compared: for an index against one of its platforms, the index's matching child.
+    static func shown(_ left: ImageTree, _ right: ImageTree) -> (left: Manifest, right: Manifest, note: String?) {
         if left.manifest.index != nil, right.manifest.image != nil, let child = Analysis.matchingChild(of: left, for: right) {
-            (self.left, self.right) = (child.manifest, right.manifest)
-            sideBySideNote = "side by side: A's \(child.platform(in: left.manifest.index)?.description ?? "matching") manifest \(child.manifest.digest) (from its index) and B"
+            return (child.manifest, right.manifest,
+                    "side by side: A's \(child.platform(in: left.manifest.index)?.description ?? "matching") manifest \(child.manifest.digest) (from its index) and B")
         } else if right.manifest.index != nil, left.manifest.image != nil, let child = Analysis.matchingChild(of: right, for: left) {
-            (self.left, self.right) = (left.manifest, child.manifest)
-            sideBySideNote = "side by side: A and B's \(child.platform(in: right.manifest.index)?.description ?? "matching") manifest \(child.manifest.digest) (from its index)"
-        } else {
-            (self.left, self.right) = (left.manifest, right.manifest)
-            sideBySideNote = nil
+            return (left.manifest, child.manifest,
+                    "side by side: A and B's \(child.platform(in: right.manifest.index)?.description ?? "matching") manifest \(child.manifest.digest) (from its index)")
         }
+        return (left.manifest, right.manifest, nil)
     }
 
     /// The verdict and its causes as one headline: `platform-extracted + recompressed`.
@@ -142,14 +165,22 @@ public struct ManifestComparison: Sendable {
 
     /// Both manifests pretty-printed (key order and scalars as written), lined up. Computed on
     /// request: a JSON report does not need it.
-    public func json() -> SideBySide {
-        SideBySide(left: left.tree.prettyLines(), right: right.tree.prettyLines())
-    }
+    public func json() -> SideBySide { Self.lineUp(left, right, exactBytes: false) }
 
     /// The exact bytes lined up, whitespace made visible (`·` space, `→` tab, `␍` carriage
     /// return, `⏎` end of line): whitespace alone changes a digest.
-    public func exactBytes() -> SideBySide {
-        SideBySide(left: Self.visibleLines(left.bytes), right: Self.visibleLines(right.bytes))
+    public func exactBytes() -> SideBySide { Self.lineUp(left, right, exactBytes: true) }
+
+    /// What `json()` or `exactBytes()` of the comparison of `left` and `right` gives, without
+    /// comparing them first: a large pair is lined up while it is being compared.
+    public static func lineUp(_ left: ImageTree, _ right: ImageTree, exactBytes: Bool) -> SideBySide {
+        let shown = shown(left, right)
+        return lineUp(shown.left, shown.right, exactBytes: exactBytes)
+    }
+
+    private static func lineUp(_ left: Manifest, _ right: Manifest, exactBytes: Bool) -> SideBySide {
+        exactBytes ? SideBySide(left: visibleLines(left.bytes), right: visibleLines(right.bytes))
+            : SideBySide(left: left.tree.prettyLines(), right: right.tree.prettyLines())
     }
 
     static func summary(_ tree: ImageTree) -> SideSummary {
@@ -157,13 +188,21 @@ public struct ManifestComparison: Sendable {
                     size: tree.manifest.bytes.count, configDigest: tree.manifest.image?.config.digest)
     }
 
-    static func visibleLines(_ bytes: Data) -> [String] {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.replacingOccurrences(of: " ", with: "·").replacingOccurrences(of: "\t", with: "→")
-                .replacingOccurrences(of: "\r", with: "␍") + "⏎"
+    static func visibleLines(_ bytes: Data) -> TextLines {
+        var lines = TextLines()
+        lines.reserveCapacity(lines: bytes.count / 32, bytes: bytes.count + bytes.count / 4)
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: " "): lines.append(contentsOf: "·".utf8)
+            case UInt8(ascii: "\t"): lines.append(contentsOf: "→".utf8)
+            case UInt8(ascii: "\r"): lines.append(contentsOf: "␍".utf8)
+            case UInt8(ascii: "\n"):
+                lines.append(contentsOf: "⏎".utf8)
+                lines.endLine()
+            default: lines.append(byte)
+            }
         }
-        if text.hasSuffix("\n") { lines.removeLast() } else if !lines.isEmpty { lines[lines.count - 1].removeLast() }
+        if bytes.last != UInt8(ascii: "\n") { lines.endLine() }
         return lines
     }
 
@@ -197,9 +236,12 @@ public struct ManifestComparison: Sendable {
         guard let x = left.manifest.image, let y = right.manifest.image else { return }
         rows.reserveCapacity(rows.count + 1 + max(x.layers.count, y.layers.count) * 2)
         rows.append(PartRow(part: "config (image ID)", a: x.config, b: y.config))
-        for index in 0..<max(x.layers.count, y.layers.count) {
-            rows.append(PartRow(part: "layer \(index + 1)", a: index < x.layers.count ? x.layers[index] : nil,
-                                b: index < y.layers.count ? y.layers[index] : nil))
+        x.layers.withUnsafeBufferPointer { left in
+            y.layers.withUnsafeBufferPointer { right in
+                for index in 0..<max(left.count, right.count) {
+                    rows.append(PartRow(part: "layer \(index + 1)", left, right, at: index))
+                }
+            }
         }
         let leftIDs = diffIDs(left), rightIDs = diffIDs(right)
         for index in 0..<max(leftIDs.count, rightIDs.count) {

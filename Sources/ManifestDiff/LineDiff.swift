@@ -1,80 +1,102 @@
+import OCI
+
 /// A line diff of two texts: patience diff (unique lines as anchors), with Myers' algorithm for
 /// small stretches that have no unique lines. Near-linear on large inputs, exact on small ones.
+/// Lines are compared as numbers (equal lines get equal numbers first), and the counting that
+/// finds unique lines reuses one table for the whole diff: a 4 MiB manifest against another
+/// makes tens of thousands of small stretches.
 public enum LineDiff {
     /// Regions without unique anchors larger than this are shown as one replaced block instead of
-    /// running Myers' quadratic worst case.
-    static let myersLimit = 4_000
+    /// running Myers' quadratic worst case (whose memory is the square of the edit distance).
+    static let myersLimit = 2_000
 
     /// The pairs (line in `a`, line in `b`) of equal lines that the diff keeps, in increasing order.
-    public static func matches(_ a: [String], _ b: [String]) -> [(Int, Int)] {
-        var ids: [String: Int] = [:]
-        ids.reserveCapacity(a.count)
-        let left = a.map { line -> Int in
-            if let id = ids[line] { return id }
-            let id = ids.count
-            ids[line] = id
-            return id
-        }
-        // Lines of `b` not in `a` get ids that match nothing.
-        var unmatched = -1
-        let right = b.map { line -> Int in
-            if let id = ids[line] { return id }
-            unmatched -= 1
-            return unmatched
-        }
+    public static func matches(_ a: TextLines, _ b: TextLines) -> [(Int, Int)] {
+        let numbering = LineNumbering(a, b)
+        var search = Search(a: numbering.left, b: numbering.right, distinct: numbering.distinct)
+        search.result.reserveCapacity(min(a.count, b.count))
+        search.patience(0..<a.count, 0..<b.count)
+        return search.result
+    }
+
+    private struct Search {
+        let a: [Int]
+        let b: [Int]
         var result: [(Int, Int)] = []
-        result.reserveCapacity(min(a.count, b.count))
-        patience(left, 0..<left.count, right, 0..<right.count, into: &result)
-        return result
-    }
+        /// Per line number: how often it occurs in the stretch of `a` and of `b` being searched,
+        /// and where (the last place). Zero again after each search.
+        private var countA: [Int32]
+        private var countB: [Int32]
+        private var placeA: [Int]
+        private var placeB: [Int]
 
-    private static func patience(_ a: [Int], _ aRange: Range<Int>, _ b: [Int], _ bRange: Range<Int>, into result: inout [(Int, Int)]) {
-        var aLow = aRange.lowerBound, aHigh = aRange.upperBound
-        var bLow = bRange.lowerBound, bHigh = bRange.upperBound
-        while aLow < aHigh, bLow < bHigh, a[aLow] == b[bLow] {
-            result.append((aLow, bLow))
-            aLow += 1
-            bLow += 1
+        init(a: [Int], b: [Int], distinct: Int) {
+            self.a = a
+            self.b = b
+            countA = Array(repeating: 0, count: distinct)
+            countB = countA
+            placeA = Array(repeating: 0, count: distinct)
+            placeB = placeA
         }
-        var suffix: [(Int, Int)] = []
-        while aLow < aHigh, bLow < bHigh, a[aHigh - 1] == b[bHigh - 1] {
-            aHigh -= 1
-            bHigh -= 1
-            suffix.append((aHigh, bHigh))
-        }
-        defer { result.append(contentsOf: suffix.reversed()) }
-        guard aLow < aHigh, bLow < bHigh else { return }
 
-        let anchors = uniqueAnchors(a, aLow..<aHigh, b, bLow..<bHigh)
-        if anchors.isEmpty {
-            if (aHigh - aLow) + (bHigh - bLow) <= myersLimit {
-                myers(a, aLow..<aHigh, b, bLow..<bHigh, into: &result)
+        mutating func patience(_ aRange: Range<Int>, _ bRange: Range<Int>) {
+            var aLow = aRange.lowerBound, aHigh = aRange.upperBound
+            var bLow = bRange.lowerBound, bHigh = bRange.upperBound
+            while aLow < aHigh, bLow < bHigh, a[aLow] == b[bLow] {
+                result.append((aLow, bLow))
+                aLow += 1
+                bLow += 1
             }
-            return
+            let suffixEnd = (aHigh, bHigh)
+            while aLow < aHigh, bLow < bHigh, a[aHigh - 1] == b[bHigh - 1] {
+                aHigh -= 1
+                bHigh -= 1
+            }
+            defer { for offset in 0..<(suffixEnd.0 - aHigh) { result.append((aHigh + offset, bHigh + offset)) } }
+            guard aLow < aHigh, bLow < bHigh else { return }
+
+            // One line against one: they differ (or the ends above would have matched them).
+            if aHigh - aLow == 1 && bHigh - bLow == 1 { return }
+            let anchors = uniqueAnchors(aLow..<aHigh, bLow..<bHigh)
+            if anchors.isEmpty {
+                if (aHigh - aLow) + (bHigh - bLow) <= myersLimit {
+                    LineDiff.myers(a, aLow..<aHigh, b, bLow..<bHigh, into: &result)
+                }
+                return
+            }
+            var previousA = aLow, previousB = bLow
+            for (anchorA, anchorB) in anchors {
+                patience(previousA..<anchorA, previousB..<anchorB)
+                result.append((anchorA, anchorB))
+                previousA = anchorA + 1
+                previousB = anchorB + 1
+            }
+            patience(previousA..<aHigh, previousB..<bHigh)
         }
-        var previousA = aLow, previousB = bLow
-        for (anchorA, anchorB) in anchors {
-            patience(a, previousA..<anchorA, b, previousB..<anchorB, into: &result)
-            result.append((anchorA, anchorB))
-            previousA = anchorA + 1
-            previousB = anchorB + 1
+
+        /// Lines that occur exactly once in each range, kept in an order increasing on both sides
+        /// (the longest such chain, by patience sorting).
+        private mutating func uniqueAnchors(_ aRange: Range<Int>, _ bRange: Range<Int>) -> [(Int, Int)] {
+            for index in aRange {
+                countA[a[index]] &+= 1
+                placeA[a[index]] = index
+            }
+            for index in bRange where b[index] >= 0 && countA[b[index]] == 1 {
+                countB[b[index]] &+= 1
+                placeB[b[index]] = index
+            }
+            var pairs: [(Int, Int)] = []
+            for index in aRange where countA[a[index]] == 1 && countB[a[index]] == 1 {
+                pairs.append((index, placeB[a[index]]))
+            }
+            for index in aRange { countA[a[index]] = 0 }
+            for index in bRange where b[index] >= 0 { countB[b[index]] = 0 }
+            return pairs.isEmpty ? [] : LineDiff.longestIncreasingChain(pairs)
         }
-        patience(a, previousA..<aHigh, b, previousB..<bHigh, into: &result)
     }
 
-    /// Lines that occur exactly once in each range, kept in an order increasing on both sides
-    /// (the longest such chain, by patience sorting).
-    private static func uniqueAnchors(_ a: [Int], _ aRange: Range<Int>, _ b: [Int], _ bRange: Range<Int>) -> [(Int, Int)] {
-        var countsA: [Int: (count: Int, index: Int)] = [:]
-        for index in aRange { countsA[a[index], default: (0, index)].count += 1 }
-        var countsB: [Int: (count: Int, index: Int)] = [:]
-        for index in bRange where countsA[b[index]]?.count == 1 { countsB[b[index], default: (0, index)].count += 1 }
-        var pairs: [(Int, Int)] = []
-        for index in aRange {
-            if let entry = countsB[a[index]], entry.count == 1 { pairs.append((index, entry.index)) }
-        }
-        guard !pairs.isEmpty else { return [] }
-        // Longest increasing subsequence of the b indexes (pairs are in a order).
+    /// The longest chain of `pairs` (in increasing first order) whose second members increase too.
+    static func longestIncreasingChain(_ pairs: [(Int, Int)]) -> [(Int, Int)] {
         var tails: [Int] = []
         var predecessor = [Int](repeating: -1, count: pairs.count)
         for (position, pair) in pairs.enumerated() {
@@ -95,14 +117,17 @@ public enum LineDiff {
         return chain.reversed()
     }
 
-    /// Myers' O((N+M)·D) shortest edit script, for small ranges.
-    private static func myers(_ a: [Int], _ aRange: Range<Int>, _ b: [Int], _ bRange: Range<Int>, into result: inout [(Int, Int)]) {
+    /// Myers' O((N+M)·D) shortest edit script, for small ranges. Each round's frontier is kept
+    /// (only the diagonals it reached) to walk back through.
+    static func myers(_ a: [Int], _ aRange: Range<Int>, _ b: [Int], _ bRange: Range<Int>, into result: inout [(Int, Int)]) {
         let n = aRange.count, m = bRange.count
         let offset = n + m
         var frontier = [Int](repeating: 0, count: 2 * offset + 2)
-        var trace: [[Int]] = []
+        var trace: [Int32] = []
+        var depths = 0
         search: for depth in 0...(n + m) {
-            trace.append(frontier)
+            trace.append(contentsOf: frontier[(offset - depth)...(offset + depth)].lazy.map { Int32($0) })
+            depths += 1
             for k in stride(from: -depth, through: depth, by: 2) {
                 var x = (k == -depth || (k != depth && frontier[offset + k - 1] < frontier[offset + k + 1]))
                     ? frontier[offset + k + 1] : frontier[offset + k - 1] + 1
@@ -112,14 +137,17 @@ public enum LineDiff {
                 if x >= n && y >= m { break search }
             }
         }
-        // Walk back through the saved frontiers, collecting the diagonal (equal) steps.
+        // Walk back through the saved frontiers, collecting the diagonal (equal) steps. Round
+        // `depth`'s frontier starts at depth² in `trace` and covers diagonals -depth...depth.
+        func saved(_ depth: Int, _ k: Int) -> Int { Int(trace[depth * depth + depth + k]) }
         var x = n, y = m
         var found: [(Int, Int)] = []
-        for depth in stride(from: trace.count - 1, through: 1, by: -1) {
-            let previous = trace[depth]
+        for depth in stride(from: depths - 1, through: 1, by: -1) {
             let k = x - y
-            let previousK = (k == -depth || (k != depth && previous[offset + k - 1] < previous[offset + k + 1])) ? k + 1 : k - 1
-            let previousX = previous[offset + previousK]
+            // The frontier saved as round `depth` began; diagonals beyond it were never reached.
+            func previous(_ diagonal: Int) -> Int { abs(diagonal) <= depth ? saved(depth, diagonal) : 0 }
+            let previousK = (k == -depth || (k != depth && previous(k - 1) < previous(k + 1))) ? k + 1 : k - 1
+            let previousX = previous(previousK)
             let previousY = previousX - previousK
             while x > previousX && y > previousY {
                 x -= 1
@@ -150,11 +178,11 @@ public struct DiffRow: Equatable, Sendable {
 
 /// Two texts lined up: equal lines side by side, changed lines paired, the rest one-sided.
 public struct SideBySide: Sendable {
-    public let left: [String]
-    public let right: [String]
+    public let left: TextLines
+    public let right: TextLines
     public let rows: [DiffRow]
 
-    public init(left: [String], right: [String]) {
+    public init(left: TextLines, right: TextLines) {
         self.left = left
         self.right = right
         var rows: [DiffRow] = []

@@ -1,70 +1,87 @@
 extension JSONValue {
     /// The value indented two spaces a level, keys in their order, scalars as written.
-    public func prettyLines() -> [String] {
-        var printer = PrettyPrinter(storage: storage)
-        printer.print(self, depth: 0, key: nil, comma: false)
-        return printer.lines
+    public func prettyLines() -> TextLines {
+        storage.bytes.withUnsafeBufferPointer { bytes in
+            storage.nodes.withUnsafeBufferPointer { nodes in
+                var printer = PrettyPrinter(bytes: bytes, nodes: nodes)
+                printer.print(index, depth: 0, key: nil, comma: false)
+                return printer.lines
+            }
+        }
     }
 }
 
 extension JSONTree {
     /// The document indented two spaces a level, keys in their order, scalars as written.
-    public func prettyLines() -> [String] { root.prettyLines() }
+    public func prettyLines() -> TextLines { root.prettyLines() }
 }
 
-/// Writes a value as indented lines, each built from the document's bytes in one buffer.
+/// Writes a value as indented lines, straight from the document's bytes into one buffer,
+/// walking the parsed nodes by index.
 private struct PrettyPrinter {
-    let storage: JSONTree.Storage
-    var lines: [String] = []
-    private var line: [UInt8] = []
-    /// Enough for the deepest document the parser accepts.
-    private static let spaces = [UInt8](repeating: 0x20, count: Parser.maxDepth * 2)
+    let bytes: UnsafeBufferPointer<UInt8>
+    let nodes: UnsafeBufferPointer<JSONTree.Node>
+    var lines = TextLines()
 
-    init(storage: JSONTree.Storage) { self.storage = storage }
+    init(bytes: UnsafeBufferPointer<UInt8>, nodes: UnsafeBufferPointer<JSONTree.Node>) {
+        self.bytes = bytes
+        self.nodes = nodes
+        // About a line a value; the source's bytes plus indentation.
+        lines.reserveCapacity(lines: nodes.count, bytes: bytes.count * 2)
+    }
 
-    mutating func print(_ value: JSONValue, depth: Int, key: JSONValue?, comma: Bool) {
+    /// Prints node `index` (with `key`, a node index, for an object's member).
+    mutating func print(_ index: Int, depth: Int, key: Int?, comma: Bool) {
+        let node = nodes[index]
         begin(depth: depth, key: key)
-        switch value.kind {
+        switch node.kind {
         case .string, .literal:
-            storage.withBytes(of: storage.nodes[value.index]) { line.append(contentsOf: $0) }
-        case .object where value.count == 0:
-            line += [UInt8(ascii: "{"), UInt8(ascii: "}")]
-        case .array where value.count == 0:
-            line += [UInt8(ascii: "["), UInt8(ascii: "]")]
+            append(node)
+        case .object where node.count == 0:
+            lines.append(UInt8(ascii: "{"))
+            lines.append(UInt8(ascii: "}"))
+        case .array where node.count == 0:
+            lines.append(UInt8(ascii: "["))
+            lines.append(UInt8(ascii: "]"))
         case .object:
-            line.append(UInt8(ascii: "{"))
+            lines.append(UInt8(ascii: "{"))
             finish(comma: false)
-            let last = value.count - 1
-            for (position, member) in value.members.enumerated() {
-                print(member.value, depth: depth + 1, key: member.key, comma: position != last)
+            var position = index + 1
+            for member in 0..<Int(node.count) {
+                print(position + 1, depth: depth + 1, key: position, comma: member != node.count - 1)
+                position = Int(nodes[position + 1].next)
             }
             begin(depth: depth, key: nil)
-            line.append(UInt8(ascii: "}"))
+            lines.append(UInt8(ascii: "}"))
         case .array:
-            line.append(UInt8(ascii: "["))
+            lines.append(UInt8(ascii: "["))
             finish(comma: false)
-            let last = value.count - 1
-            for (position, item) in value.elements.enumerated() {
-                print(item, depth: depth + 1, key: nil, comma: position != last)
+            var position = index + 1
+            for item in 0..<Int(node.count) {
+                print(position, depth: depth + 1, key: nil, comma: item != node.count - 1)
+                position = Int(nodes[position].next)
             }
             begin(depth: depth, key: nil)
-            line.append(UInt8(ascii: "]"))
+            lines.append(UInt8(ascii: "]"))
         }
         finish(comma: comma)
     }
 
+    private mutating func append(_ node: JSONTree.Node) {
+        lines.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(node.start)..<Int(node.end)]))
+    }
+
     /// Starts a line: the indentation, then `"key": ` for a member.
-    private mutating func begin(depth: Int, key: JSONValue?) {
-        line.removeAll(keepingCapacity: true)
-        let indent = depth * 2
-        line.append(contentsOf: Self.spaces.prefix(indent))
+    private mutating func begin(depth: Int, key: Int?) {
+        for _ in 0..<depth * 2 { lines.append(0x20) }
         guard let key else { return }
-        storage.withBytes(of: storage.nodes[key.index]) { line.append(contentsOf: $0) }
-        line += [UInt8(ascii: ":"), UInt8(ascii: " ")]
+        append(nodes[key])
+        lines.append(UInt8(ascii: ":"))
+        lines.append(UInt8(ascii: " "))
     }
 
     private mutating func finish(comma: Bool) {
-        if comma { line.append(UInt8(ascii: ",")) }
-        lines.append(String(decoding: line, as: UTF8.self))
+        if comma { lines.append(UInt8(ascii: ",")) }
+        lines.endLine()
     }
 }

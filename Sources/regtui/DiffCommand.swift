@@ -76,18 +76,24 @@ struct DiffCommand: Command {
         async let a = load(left, context)
         async let b = load(right, context)
         let (treeA, treeB) = try await (a, b)
+        guard !context.json else {
+            let comparison = ManifestComparison(treeA, treeB)
+            Self.report(comparison, findings: try await contents(context), to: context.output)
+            KeptUntilExit.keep([treeA, treeB, comparison] as [any Sendable])
+            return comparison.a.digest == comparison.b.digest ? ExitStatus.success : ExitStatus.negative
+        }
+        // The two texts are lined up on another core while they are compared and the parts
+        // table is written.
+        async let view = ManifestComparison.lineUp(treeA, treeB, exactBytes: exactBytes)
         let comparison = ManifestComparison(treeA, treeB)
         let findings = try await contents(context)
-        if context.json {
-            Self.report(comparison, findings: findings, to: context.output)
-        } else {
-            let view = exactBytes ? comparison.exactBytes() : comparison.json()
-            let columns = width ?? Self.terminalWidth() ?? 160
-            let printer = DiffPrinter(comparison: comparison, view: view, width: columns, details: findings.lines(verdict: comparison.verdict))
-            let color = context.output.stdoutIsTerminal && !Output.noColor
-            context.output.styled(printer.lines, color: color)
-            context.output.stream { printer.writeSideBySide(into: &$0, color: color) }
-        }
+        let printer = DiffPrinter(comparison: comparison, width: width ?? Self.terminalWidth() ?? 160,
+                                  details: findings.lines(verdict: comparison.verdict))
+        let color = context.output.stdoutIsTerminal && !Output.noColor
+        context.output.stream { printer.writeHeaderAndParts(into: &$0, color: color) }
+        let lines = await view
+        context.output.stream { printer.writeSideBySide(lines, into: &$0, color: color) }
+        KeptUntilExit.keep([treeA, treeB, comparison, lines] as [any Sendable])
         return comparison.a.digest == comparison.b.digest ? ExitStatus.success : ExitStatus.negative
     }
 

@@ -132,7 +132,17 @@ struct Output: Sendable {
 /// inert when rendered; the style's escape codes are regtui's and stay.
 struct TextLine: ExpressibleByStringLiteral {
     /// regtui's styles, as SGR parameters.
-    enum Paint: String { case red = "31", green = "32", yellow = "33", bold = "1", dim = "2" }
+    enum Paint: String {
+        case red = "31", green = "32", yellow = "33", bold = "1", dim = "2"
+
+        /// Appends the escape sequence that starts the style.
+        func start(into bytes: inout [UInt8]) {
+            bytes.append(0x1b)
+            bytes.append(UInt8(ascii: "["))
+            bytes += rawValue.utf8
+            bytes.append(UInt8(ascii: "m"))
+        }
+    }
 
     private(set) var pieces: [(text: String, paint: Paint?)] = []
 
@@ -146,10 +156,15 @@ struct TextLine: ExpressibleByStringLiteral {
     }
 
     func render(into bytes: inout [UInt8], color: Bool) {
-        for (text, paint) in pieces {
-            if color, let paint { bytes += Array("\u{1b}[\(paint.rawValue)m".utf8) }
-            Sanitizer.append(text, to: &bytes)
-            if color, paint != nil { bytes += Array("\u{1b}[0m".utf8) }
-        }
+        for (text, paint) in pieces { Self.render(text, paint, into: &bytes, color: color) }
     }
+
+    /// `text` made inert, in `paint` when `color` is on.
+    static func render(_ text: String, _ paint: Paint?, into bytes: inout [UInt8], color: Bool) {
+        if color, let paint { paint.start(into: &bytes) }
+        Sanitizer.append(text, to: &bytes)
+        if color, paint != nil { bytes += reset }
+    }
+
+    private static let reset = Array("\u{1b}[0m".utf8)
 }

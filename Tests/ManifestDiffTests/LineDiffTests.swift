@@ -1,4 +1,5 @@
 @testable import ManifestDiff
+import OCI
 import Testing
 
 @Suite struct LineDiffTests {
@@ -12,7 +13,7 @@ import Testing
     @Test func reorderedBlocksKeepTheirCommonLines() {
         let left = ["{", "  \"a\": 1,", "  \"b\": 2,", "  \"c\": 3", "}"]
         let right = ["{", "  \"c\": 3", "  \"a\": 1,", "  \"b\": 2,", "}"]
-        let view = SideBySide(left: left, right: right)
+        let view = SideBySide(left: TextLines(left), right: TextLines(right))
         #expect(view.rows.filter { $0.kind == .equal }.count == 4)
         #expect(view.rows.first?.kind == .equal && view.rows.last?.kind == .equal)
     }
@@ -26,7 +27,40 @@ import Testing
     @Test func repeatedLinesWithoutAnchorsStillAlign() {
         let left = Array(repeating: "}", count: 30) + ["x"]
         let right = ["y"] + Array(repeating: "}", count: 30)
-        let view = SideBySide(left: left, right: right)
+        let view = SideBySide(left: TextLines(left), right: TextLines(right))
         #expect(view.rows.filter { $0.kind == .equal }.count == 30)
+    }
+
+    @Test func withoutUniqueLinesTheDiffKeepsALongestCommonSubsequence() {
+        // Every line occurs at least twice on each side, so no anchors: Myers' algorithm alone,
+        // whose answer must be a longest common subsequence. Checked against the textbook table.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let left = (0..<Int.random(in: 2...40, using: &generator)).map { _ in ["{", "}", "x"].randomElement(using: &generator)! }
+            let right = (0..<Int.random(in: 2...40, using: &generator)).map { _ in ["{", "}", "x"].randomElement(using: &generator)! }
+            let doubled = (left + left, right + right)
+            let matches = LineDiff.matches(TextLines(doubled.0), TextLines(doubled.1))
+            #expect(zip(matches, matches.dropFirst()).allSatisfy { $0.0 < $1.0 && $0.1 < $1.1 }, "matches increase on both sides")
+            #expect(matches.allSatisfy { doubled.0[$0.0] == doubled.1[$0.1] }, "matched lines are equal")
+            #expect(matches.count == Self.longestCommonSubsequence(doubled.0, doubled.1), "\(doubled)")
+        }
+    }
+
+    @Test func pairsOfSingleDifferingLinesBetweenAnchorsStayChanged() {
+        let left = (0..<1_000).flatMap { ["{", "\"digest\": \"a\($0)\"", "\"size\": \($0)", "}"] }
+        let right = (0..<1_000).flatMap { ["{", "\"digest\": \"b\($0)\"", "\"size\": \($0)", "}"] }
+        let view = SideBySide(left: TextLines(left), right: TextLines(right))
+        #expect(view.rows.count == 4_000)
+        #expect(view.rows.filter { $0.kind == .changed }.map(\.left) == (0..<1_000).map { $0 * 4 + 1 })
+    }
+
+    static func longestCommonSubsequence(_ a: [String], _ b: [String]) -> Int {
+        var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in a.indices.reversed() {
+            for j in b.indices.reversed() {
+                table[i][j] = a[i] == b[j] ? table[i + 1][j + 1] + 1 : max(table[i + 1][j], table[i][j + 1])
+            }
+        }
+        return table[0][0]
     }
 }
