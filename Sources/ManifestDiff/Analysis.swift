@@ -138,9 +138,10 @@ enum Analysis {
             if x.config.mediaType != y.config.mediaType {
                 changes.append("config media type: \(x.config.mediaType.friendlyName) → \(y.config.mediaType.friendlyName)")
             }
-            let layerTypes = zip(x.layers, y.layers).filter { $0.mediaType != $1.mediaType }
-            if let (l, r) = layerTypes.first {
-                changes.append("layer media types (\(layerTypes.count) of \(x.layers.count)): \(l.mediaType.friendlyName) → \(r.mediaType.friendlyName)")
+            let changed = x.layers.indices.prefix(y.layers.count).filter { x.layers[$0].mediaType != y.layers[$0].mediaType }
+            if let first = changed.first {
+                let (l, r) = (x.layers[first].mediaType, y.layers[first].mediaType)
+                changes.append("layer media types (\(changed.count) of \(x.layers.count)): \(l.friendlyName) → \(r.friendlyName)")
             }
         }
         return changes

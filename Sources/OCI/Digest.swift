@@ -50,9 +50,30 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible, Comparable, C
         self.description = text
     }
 
-    init(algorithm: Algorithm, hex: String) {
+    /// Parses a digest written as a JSON string, checking its bytes where they lie: a manifest
+    /// can hold tens of thousands.
+    init(json value: JSONValue) throws(OCIError) {
+        let sha256 = value.kind == .string && !value.hasEscapes ? value.withStringBytes { bytes -> String? in
+            guard bytes.count == 71, memcmp(bytes.baseAddress!, Self.sha256Prefix, 7) == 0 else { return nil }
+            for index in 7..<71 {
+                let byte = bytes[index]
+                guard byte &- 48 < 10 || byte &- 97 < 6 else { return nil }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        } : nil
+        guard let sha256 else { try self.init(parsing: value.string ?? value.text); return }
+        self.init(algorithm: .sha256, checked: sha256)
+    }
+
+    private init(algorithm: Algorithm, checked description: String) {
         self.algorithm = algorithm
-        self.description = algorithm.rawValue + ":" + hex
+        self.description = description
+    }
+
+    private static let sha256Prefix = Array("sha256:".utf8)
+
+    init(algorithm: Algorithm, hex: String) {
+        self.init(algorithm: algorithm, checked: algorithm.rawValue + ":" + hex)
     }
 
     /// The digest of `bytes` with `algorithm`.

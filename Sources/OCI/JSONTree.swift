@@ -123,7 +123,13 @@ public struct JSONValue: Sendable {
         return Int(node.end - node.start) == bytes.count && storage.withBytes(of: node) { $0.elementsEqual(bytes) }
     }
 
-    private var hasEscapes: Bool { node.escaped }
+    /// Whether a string is written with `\` escapes (its text is then not its value).
+    var hasEscapes: Bool { node.escaped }
+
+    /// Runs `body` on the bytes of a string between its quotes.
+    func withStringBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
+        storage.withBytes(of: node, trim: 1, body)
+    }
 
     /// The decoded text of a string value.
     public var string: String? {
@@ -179,11 +185,13 @@ public struct JSONValue: Sendable {
     public var repeatedKey: (key: String, offset: Int)? {
         guard kind == .object, count > 1 else { return nil }
         if count <= 8 {
-            let keys = Array(members.map(\.key))
-            for later in 1..<keys.count {
-                for earlier in 0..<later where keys[earlier].sameKey(as: keys[later]) {
-                    return (keys[later].string ?? "", keys[later].offset)
-                }
+            // Each key against the ones before it, without gathering them (descriptors have a few).
+            var laterKeys = members
+            var seen = 0
+            while let later = laterKeys.next()?.key {
+                var earlierKeys = members
+                for _ in 0..<seen where earlierKeys.next()!.key.sameKey(as: later) { return (later.string ?? "", later.offset) }
+                seen += 1
             }
             return nil
         }

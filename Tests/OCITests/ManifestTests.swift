@@ -101,6 +101,27 @@ import Testing
         #"{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"\#(ManifestTests.layer)","size":\#(size)\#(extra)}"#
     }
 
+    /// Layer digests are read where they lie in the document, and as strictly as any other:
+    /// escapes decoded, sha512 known, anything else refused with the layer it is in.
+    @Test func layerDigestsAreCheckedStrictly() throws {
+        func layers(_ digests: [String]) -> Data {
+            Self.image(layers: "[" + digests.map { #"{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":\#($0),"size":1}"# }
+                .joined(separator: ",") + "]")
+        }
+        let hex = String(repeating: "a", count: 64)
+        let read = try Manifest(bytes: layers(["\"sha256:\(hex)\"", #""sha256:\u0061"# + hex.dropFirst() + "\"",
+                                                "\"sha512:\(hex)\(hex)\""]))
+        #expect(read.image?.layers.map(\.digest.description) == ["sha256:\(hex)", "sha256:\(hex)", "sha512:\(hex)\(hex)"])
+        // The media type written alike is read once and shared; written otherwise, read again.
+        #expect(read.image?.layers.allSatisfy { $0.mediaType == .ociLayerGzip } == true)
+        for (digest, complaint) in [("\"sha256:\(hex.uppercased())\"", "layers[1]: invalid digest"),
+                                    ("\"sha256:\(hex.dropLast())\"", "layers[1]: invalid digest"),
+                                    ("\"md5:\(hex)\"", "unsupported algorithm \"md5\""),
+                                    ("7", "layers[1] has no \"digest\"")] {
+            #expect { _ = try Manifest(bytes: layers(["\"sha256:\(hex)\"", digest])) } throws: { "\($0)".contains(complaint) }
+        }
+    }
+
     /// A decoy layer list: readers that take the first and readers that take the last disagree.
     @Test func repeatedKeysAreRefusedWithTheKeyAndOffset() throws {
         let decoy = Self.image(layers: "[]", extra: #","layers":[\#(Self.layer("1"))]"#)
