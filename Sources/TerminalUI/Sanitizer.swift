@@ -18,16 +18,20 @@ public enum Sanitizer {
     /// Appends the UTF-8 of `text`, made inert, to `bytes`.
     public static func append(_ text: String, to bytes: inout [UInt8]) {
         var text = text
-        text.withUTF8 { utf8 in
-            var start = 0
-            while let unsafe = unsafeRange(in: utf8, from: start) {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<unsafe.lowerBound]))
-                let scalar = String(decoding: UnsafeBufferPointer(rebasing: utf8[unsafe]), as: UTF8.self).unicodeScalars.first!
-                bytes.append(contentsOf: escaped(scalar).utf8)
-                start = unsafe.upperBound
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
+        text.withUTF8 { append(validUTF8: $0, to: &bytes) }
+    }
+
+    /// Appends `utf8`, made inert, to `bytes`. The bytes must be valid UTF-8, as the bytes of
+    /// strings are (pieces of text gathered before they are made inert at once).
+    public static func append(validUTF8 utf8: UnsafeBufferPointer<UInt8>, to bytes: inout [UInt8]) {
+        var start = 0
+        while let unsafe = unsafeRange(in: utf8, from: start) {
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<unsafe.lowerBound]))
+            let scalar = String(decoding: UnsafeBufferPointer(rebasing: utf8[unsafe]), as: UTF8.self).unicodeScalars.first!
+            bytes.append(contentsOf: escaped(scalar).utf8)
+            start = unsafe.upperBound
         }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
     }
 
     /// Whether a scalar could act on a terminal: C0 and C1 controls, DEL, and the bidirectional
@@ -49,6 +53,17 @@ public enum Sanitizer {
     /// printable ASCII, the common case, costs one comparison a byte.
     static func unsafeRange(in utf8: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
         var index = start
+        // Eight bytes at a time while they are all printable ASCII (0x20...0x7e): no byte has
+        // its top bit, none is below 0x20, none is 0x7f.
+        let raw = UnsafeRawBufferPointer(utf8)
+        while index + 8 <= utf8.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let high: UInt64 = 0x8080_8080_8080_8080
+            let below = (word &- 0x2020_2020_2020_2020) & ~word & high
+            let delete = ((word ^ 0x7f7f_7f7f_7f7f_7f7f) &- 0x0101_0101_0101_0101) & ~(word ^ 0x7f7f_7f7f_7f7f_7f7f) & high
+            guard (word & high) | below | delete == 0 else { break }
+            index += 8
+        }
         while index < utf8.count {
             let byte = utf8[index]
             if byte < 0x80 {

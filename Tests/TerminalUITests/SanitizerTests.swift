@@ -22,6 +22,24 @@ import TerminalUI
         }
     }
 
+    /// Printable ASCII is skipped eight bytes at a time: every unsafe scalar is still found at
+    /// every offset in a long line, between any printable neighbours, and so is the first of two.
+    @Test func wordAtATimeScanMissesNothing() {
+        let unsafe: [UInt32] = [0x00, 0x07, 0x1b, 0x1f, 0x7f, 0x85, 0x9b, 0x202e, 0x2066]
+        let printable = (0x20...0x7e).map { Character(Unicode.Scalar($0)!) }
+        for value in unsafe {
+            for offset in 0..<24 {
+                let before = String((0..<offset).map { printable[($0 * 7 + Int(value)) % printable.count] })
+                let after = String(printable.shuffled().prefix(17))
+                let text = before + String(Character(Unicode.Scalar(value)!)) + after
+                #expect(Sanitizer.inline(text) == before + Self.escape(value) + after, "U+\(String(value, radix: 16)) at \(offset)")
+                #expect(Sanitizer.inline(text + text) == (before + Self.escape(value) + after) + (before + Self.escape(value) + after))
+            }
+        }
+        let long = String(repeating: "~ -", count: 1_000)
+        #expect(Sanitizer.inline(long) == long, "0x7e, 0x20 and 0x2d are printable")
+    }
+
     static func escape(_ value: UInt32) -> String {
         let hex = String(value, radix: 16)
         return value < 0x100 ? "\\x" + (hex.count < 2 ? "0" : "") + hex
