@@ -5,7 +5,18 @@ public enum ByteCount {
     private static let units = ["KiB", "MiB", "GiB", "TiB"]
 
     public static func format(_ bytes: Int64) -> String {
-        if bytes < 1024 { return "\(bytes) B" }
+        var text: [UInt8] = []
+        append(bytes, to: &text)
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// `format(bytes)` appended to `text` as UTF-8.
+    public static func append(_ bytes: Int64, to text: inout [UInt8]) {
+        if bytes < 1024 {
+            text.appendDecimal(bytes)
+            text += [UInt8(ascii: " "), UInt8(ascii: "B")]
+            return
+        }
         var unit = 0
         var divisor: Int64 = 1024
         while bytes / divisor >= 1024 && unit < units.count - 1 {
@@ -13,12 +24,9 @@ public enum ByteCount {
             unit += 1
         }
         let tenths = (bytes / (divisor >> 10) * 10 + 512) / 1024
-        var text = String(tenths / 10)
-        text.append(".")
-        text.append(Character(Unicode.Scalar(UInt8(48 + tenths % 10))))
-        text.append(" ")
-        text.append(units[unit])
-        return text
+        text.appendDecimal(tenths / 10)
+        text += [UInt8(ascii: "."), UInt8(48 + tenths % 10), UInt8(ascii: " ")]
+        text += units[unit].utf8
     }
 
     /// `format` in as few columns as `ls -h` takes: `512B`, `1.5K`, `12.0M`.

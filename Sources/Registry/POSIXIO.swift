@@ -42,15 +42,19 @@ public enum POSIXIO {
     /// Writes all of `data`; false when the descriptor cannot take it (e.g. EPIPE).
     @discardableResult
     public static func writeAll(_ data: Data, to descriptor: Int32) -> Bool {
-        data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                if written > 0 { offset += written; continue }
-                if written < 0 && errno == EINTR { continue }
-                return false
-            }
-            return true
+        data.withUnsafeBytes { writeAll($0, to: descriptor) }
+    }
+
+    /// Writes all of `raw`; false when the descriptor cannot take it (e.g. EPIPE).
+    @discardableResult
+    public static func writeAll(_ raw: UnsafeRawBufferPointer, to descriptor: Int32) -> Bool {
+        var offset = 0
+        while offset < raw.count {
+            let written = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+            if written > 0 { offset += written; continue }
+            if written < 0 && errno == EINTR { continue }
+            return false
         }
+        return true
     }
 }

@@ -82,17 +82,17 @@ struct DiffCommand: Command {
             KeptUntilExit.keep([treeA, treeB, comparison] as [any Sendable])
             return comparison.a.digest == comparison.b.digest ? ExitStatus.success : ExitStatus.negative
         }
-        // The two texts are lined up on another core while they are compared and the parts
-        // table is written.
+        // The two texts are lined up on one core while the other compares them and writes the
+        // parts table.
         async let view = ManifestComparison.lineUp(treeA, treeB, exactBytes: exactBytes)
         let comparison = ManifestComparison(treeA, treeB)
         let findings = try await contents(context)
-        let printer = DiffPrinter(comparison: comparison, width: width ?? Self.terminalWidth() ?? 160,
-                                  details: findings.lines(verdict: comparison.verdict))
         let color = context.output.stdoutIsTerminal && !Output.noColor
+        let printer = DiffPrinter(comparison: comparison, details: findings.lines(verdict: comparison.verdict))
         context.output.stream { printer.writeHeaderAndParts(into: &$0, color: color) }
         let lines = await view
-        context.output.stream { printer.writeSideBySide(lines, into: &$0, color: color) }
+        let sideBySide = SideBySidePrinter(width: width ?? Self.terminalWidth() ?? 160, color: color)
+        context.output.stream { sideBySide.write(lines, into: &$0) }
         KeptUntilExit.keep([treeA, treeB, comparison, lines] as [any Sendable])
         return comparison.a.digest == comparison.b.digest ? ExitStatus.success : ExitStatus.negative
     }

@@ -3,13 +3,12 @@ import TerminalUI
 import OCI
 import Registry
 
-/// The human view of a comparison: verdict and evidence, both headers, the parts table and
-/// the two texts side by side, fitted to `width` columns. Registry text is made inert as it is
-/// written (`TextLine.render`, `Sanitizer`); tables of tens of thousands of rows are written
-/// straight into bytes, a row at a time.
+/// The human view of a comparison above its two texts (`SideBySidePrinter`): verdict and
+/// evidence, both headers and the parts table. Registry text is made inert as it is written
+/// (`TextLine.render`, `Sanitizer`); a table of tens of thousands of rows is written straight
+/// into bytes, a row at a time.
 struct DiffPrinter {
     let comparison: ManifestComparison
-    let width: Int
     /// Lines shown below the evidence: the files that differ, the layers verified.
     var details: [TextLine] = []
 
@@ -43,13 +42,34 @@ struct DiffPrinter {
     }
 
     /// One row a part (two where A and B differ): `=` or `≠`, the digests, sizes and media types.
+    /// A line's text is gathered and made inert in one piece (in pieces between colours).
     func writePartsTable(into output: inout Output.Pending, color: Bool) {
-        let labelWidth = max(8, comparison.parts.map(\.part.count).max() ?? 0)
-        func put(_ text: String, _ paint: TextLine.Paint? = nil) { TextLine.render(text, paint, into: &output.bytes, color: color) }
+        let labelWidth = max(8, comparison.parts.map { Self.columns($0.part) }.max() ?? 0)
+        var text: [UInt8] = []
+        func flush() {
+            text.withUnsafeBufferPointer { Sanitizer.append(validUTF8: $0, to: &output.bytes) }
+            text.removeAll(keepingCapacity: true)
+        }
+        func put(_ piece: String) {
+            var piece = piece
+            piece.withUTF8 { text.append(contentsOf: $0) }
+        }
+        func put(_ piece: String, _ paint: TextLine.Paint) {
+            guard color else { return put(piece) }
+            flush()
+            paint.start(into: &output.bytes)
+            put(piece)
+            flush()
+            output.bytes += TextLine.reset
+        }
+        func endLine() {
+            flush()
+            output.endLine()
+        }
         var friendlyNames = FriendlyNames()
         func putDetail(_ blob: PartRow.Blob?) {
             guard let blob else { return put("—") }
-            put(ByteCount.format(blob.size))
+            ByteCount.append(blob.size, to: &text)
             put(", ")
             put(friendlyNames[blob.mediaType])
         }
@@ -61,9 +81,10 @@ struct DiffPrinter {
             put(")")
         }
         put(Self.fit("PART", labelWidth + 2) + "   A / B", .bold)
-        output.endLine()
+        endLine()
         for row in comparison.parts {
-            put(Self.fit(row.part, labelWidth + 2) + " ")
+            put(row.part)
+            text.append(contentsOf: repeatElement(0x20, count: labelWidth + 3 - Self.columns(row.part)))
             if row.equal {
                 put("=", .green)
                 put(" ")
@@ -82,11 +103,11 @@ struct DiffPrinter {
                 put("≠", .red)
                 put(" A ")
                 putBlob(row.a, row.aBlob)
-                output.endLine()
+                endLine()
                 put(Self.blank(labelWidth + 4) + "B ")
                 putBlob(row.b, row.bBlob)
             }
-            output.endLine()
+            endLine()
         }
     }
 
@@ -103,95 +124,14 @@ struct DiffPrinter {
         }
     }
 
-    /// The two texts side by side, a row at a time straight into `output`'s bytes: line
-    /// numbers, each text cut or padded to its column, the mark between (`│` equal, `≠` changed,
-    /// `<` only in A, `>` only in B) and, with `color`, regtui's colours.
-    func writeSideBySide(_ view: SideBySide, into output: inout Output.Pending, color: Bool) {
-        view.left.withLineBuffers { left in
-            view.right.withLineBuffers { right in writeSideBySide(view.rows, left, right, into: &output, color: color) }
-        }
+    /// How many characters `text` has (as many as bytes, for ASCII).
+    static func columns(_ text: String) -> Int {
+        text.utf8.allSatisfy { $0 < 0x80 } ? text.utf8.count : text.count
     }
-
-    private func writeSideBySide(_ rows: [DiffRow], _ left: TextLines.LineBuffers, _ right: TextLines.LineBuffers,
-                                 into output: inout Output.Pending, color: Bool) {
-        let numberWidth = String(max(left.count, right.count)).count
-        let column = max(10, (width - 3) / 2 - numberWidth - 1)
-        let spaces = [UInt8](repeating: 0x20, count: numberWidth + 1 + column)
-        func paint(_ paint: TextLine.Paint?) { if color, let paint { paint.start(into: &output.bytes) } }
-        func reset(_ paint: TextLine.Paint?) { if color, paint != nil { output.bytes += Self.reset } }
-        func cell(_ index: Int?, _ texts: TextLines.LineBuffers, _ style: TextLine.Paint?) {
-            paint(style)
-            if let index {
-                Self.appendNumber(index + 1, width: numberWidth, to: &output.bytes)
-                output.bytes.append(0x20)
-                Self.appendFitted(texts[index], column, padding: spaces, to: &output.bytes)
-            } else {
-                output.bytes += spaces
-            }
-            reset(style)
-        }
-        for row in rows {
-            let (leftStyle, mark, rightStyle): (TextLine.Paint?, [UInt8], TextLine.Paint?) = switch row.kind {
-            case .equal: (.dim, Self.marks[0], .dim)
-            case .changed: (.yellow, Self.marks[1], .yellow)
-            case .removed: (.red, Self.marks[2], nil)
-            case .added: (nil, Self.marks[3], .green)
-            }
-            cell(row.left, left, leftStyle)
-            output.bytes += mark
-            cell(row.right, right, rightStyle)
-            output.endLine()
-        }
-    }
-
-    private static let reset = Array("\u{1b}[0m".utf8)
-    private static let marks = [" │ ", " ≠ ", " < ", " > "].map { Array($0.utf8) }
-
-    /// `number` in decimal, right-aligned in `width` columns.
-    static func appendNumber(_ number: Int, width: Int, to bytes: inout [UInt8]) {
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            var start = buffer.count
-            var rest = number.magnitude
-            repeat {
-                start -= 1
-                buffer[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest > 0
-            if number < 0 { start -= 1; buffer[start] = UInt8(ascii: "-") }
-            let count = buffer.count - start
-            for _ in count..<max(count, width) { bytes.append(0x20) }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[start...]))
-        }
-    }
-
-    /// A line made inert and cut or padded to `width` columns (`padding` holds at least that
-    /// many spaces). Printable ASCII (what JSON pretty-printed mostly is) is copied as bytes;
-    /// anything else goes the long way.
-    static func appendFitted(_ line: UnsafeBufferPointer<UInt8>, _ width: Int, padding: [UInt8], to bytes: inout [UInt8]) {
-        var printable = true
-        for byte in line where byte < 0x20 || byte >= 0x7f {
-            printable = false
-            break
-        }
-        guard printable else {
-            return Sanitizer.append(fit(String(decoding: line, as: UTF8.self), width), to: &bytes)
-        }
-        if line.count > width {
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: line[..<(width - 1)]))
-            bytes += ellipsis
-        } else {
-            bytes.append(contentsOf: line)
-            bytes.append(contentsOf: padding[..<(width - line.count)])
-        }
-    }
-
-    private static let ellipsis = Array("…".utf8)
 
     /// `text` cut or padded to exactly `width` characters (cut text ends in `…`).
     static func fit(_ text: String, _ width: Int) -> String {
-        let count = text.utf8.allSatisfy { $0 < 0x80 } ? text.utf8.count : text.count
+        let count = columns(text)
         if count > width { return String(text.prefix(width - 1)) + "…" }
         return text + Self.blank(width - count)
     }

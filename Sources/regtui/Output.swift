@@ -113,7 +113,7 @@ struct Output: Sendable {
 
         mutating func flush() {
             guard !bytes.isEmpty else { return }
-            Output.write(Data(bytes), to: descriptor)
+            Output.write(bytes, to: descriptor)
             bytes.removeAll(keepingCapacity: true)
         }
     }
@@ -121,7 +121,15 @@ struct Output: Sendable {
     /// Writes all of `data`. When the reader has gone (`regtui catalog … | head`), the process
     /// ends the way Unix tools do, by SIGPIPE.
     private static func write(_ data: Data, to descriptor: Int32) {
-        if !POSIXIO.writeAll(data, to: descriptor) && errno == EPIPE {
+        data.withUnsafeBytes { write($0, to: descriptor) }
+    }
+
+    private static func write(_ bytes: [UInt8], to descriptor: Int32) {
+        bytes.withUnsafeBytes { write($0, to: descriptor) }
+    }
+
+    private static func write(_ raw: UnsafeRawBufferPointer, to descriptor: Int32) {
+        if !POSIXIO.writeAll(raw, to: descriptor) && errno == EPIPE {
             signal(SIGPIPE, SIG_DFL)
             raise(SIGPIPE)
         }
@@ -166,5 +174,6 @@ struct TextLine: ExpressibleByStringLiteral {
         if color, paint != nil { bytes += reset }
     }
 
-    private static let reset = Array("\u{1b}[0m".utf8)
+    /// The escape sequence that ends a style.
+    static let reset = Array("\u{1b}[0m".utf8)
 }
