@@ -3,7 +3,11 @@ import OCI
 
 /// Hashes regular files' bytes on a thread of its own while the layer decompresses on the
 /// reading thread: comparing two images hashes every file, and on a gzip layer the hashing would
-/// otherwise wait behind the decompression. At most `depth` chunks wait, so memory stays flat.
+/// otherwise wait behind the decompression. At most `limit` bytes wait, so memory stays flat.
+///
+/// The two threads hand over work in batches: the hasher is woken once `batch` bytes are
+/// waiting (or the layer ends), and takes everything waiting at once. Waking it for each piece
+/// cost two thread switches per file, which on layers of small files was more than the hashing.
 final class BackgroundHasher: @unchecked Sendable {
     private enum Item {
         /// The bytes that follow are those of entry `Int`.
@@ -12,12 +16,18 @@ final class BackgroundHasher: @unchecked Sendable {
         case end
     }
 
-    /// Chunks waiting to be hashed, at most.
-    static let depth = 16
+    /// Bytes waiting to be hashed, at most (a marker counts as `markerWeight`).
+    static let limit = 2 << 20
+    /// Bytes waiting before the hasher is woken.
+    static let batch = 512 << 10
+    private static let markerWeight = 4096
 
     private let condition = NSCondition()
     // Guarded by `condition`.
     private var queue: [Item] = []
+    private var waiting = 0
+    private var hasherAsleep = false
+    private var readerAsleep = false
     private var closed = false
     private var done = false
     private var digests: [Int: Digest] = [:]
@@ -29,9 +39,9 @@ final class BackgroundHasher: @unchecked Sendable {
     }
 
     /// The bytes added next belong to entry `index`, until `end`.
-    func begin(_ index: Int) { enqueue(.begin(index)) }
-    func add(_ chunk: UnsafeRawBufferPointer) { enqueue(.bytes(Array(chunk))) }
-    func end() { enqueue(.end) }
+    func begin(_ index: Int) { enqueue(.begin(index), weight: Self.markerWeight) }
+    func add(_ chunk: UnsafeRawBufferPointer) { enqueue(.bytes(Array(chunk)), weight: max(chunk.count, Self.markerWeight)) }
+    func end() { enqueue(.end, weight: Self.markerWeight) }
 
     /// Waits until everything added is hashed; the digests by entry index.
     func finish() -> [Int: Digest] {
@@ -52,45 +62,58 @@ final class BackgroundHasher: @unchecked Sendable {
         condition.unlock()
     }
 
-    private func enqueue(_ item: Item) {
+    private func enqueue(_ item: Item, weight: Int) {
         condition.lock()
-        while queue.count >= Self.depth && !closed { condition.wait() }
+        while waiting >= Self.limit && !closed {
+            readerAsleep = true
+            condition.wait()
+        }
+        readerAsleep = false
         queue.append(item)
-        condition.broadcast()
+        waiting += weight
+        if hasherAsleep && waiting >= Self.batch { condition.broadcast() }
         condition.unlock()
     }
 
     private func work() {
         var hasher = DigestHasher()
         var current: Int?
+        var items: [Item] = []
+        var finished: [(Int, Digest)] = []
         while true {
             condition.lock()
-            while queue.isEmpty && !closed { condition.wait() }
+            for (index, digest) in finished { digests[index] = digest }
+            finished.removeAll(keepingCapacity: true)
+            while queue.isEmpty && !closed {
+                hasherAsleep = true
+                condition.wait()
+            }
+            hasherAsleep = false
             if queue.isEmpty {
                 done = true
                 condition.broadcast()
                 condition.unlock()
                 return
             }
-            let item = queue.removeFirst()
-            condition.broadcast()
+            swap(&items, &queue)
+            waiting = 0
+            if readerAsleep { condition.broadcast() }
             condition.unlock()
-            switch item {
-            case .begin(let index):
-                current = index
-                hasher = DigestHasher()
-            case .bytes(let bytes):
-                hasher.update(bytes)
-            case .end:
-                let digest = hasher.finish()
-                if let current {
-                    condition.lock()
-                    digests[current] = digest
-                    condition.unlock()
+            for item in items {
+                switch item {
+                case .begin(let index):
+                    current = index
+                    hasher = DigestHasher()
+                case .bytes(let bytes):
+                    hasher.update(bytes)
+                case .end:
+                    let digest = hasher.finish()
+                    if let current { finished.append((current, digest)) }
+                    current = nil
+                    hasher = DigestHasher()
                 }
-                current = nil
-                hasher = DigestHasher()
             }
+            items.removeAll(keepingCapacity: true)
         }
     }
 }
