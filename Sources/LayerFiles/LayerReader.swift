@@ -165,25 +165,25 @@ private final class ArchiveScan {
                 throw .tooLarge(what: what, reason: "it holds more than \(LayerReader.maxEntries) entries, the most regtui lists")
             }
             guard var entry = try describe(header) else { continue }
-            if entry.type == .file, content != .skip {
+            if entry.type == .file, let hashing {
+                try hash(archive, entry, index: entries.count, with: hashing)
+            } else if entry.type == .file, content != .skip {
                 var hasher = DigestHasher()
                 let extracting = content == .extract(entry.path)
-                hashing?.begin(entries.count)
                 while true {
                     let count = data.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress, $0.count) }
                     guard count >= 0 else { throw failure(archive, "a broken entry at \(entry.path)") }
                     if count == 0 { break }
                     let refused: (any Error)? = data.withUnsafeBytes { raw in
                         let chunk = UnsafeRawBufferPointer(rebasing: raw[0..<count])
-                        if let hashing { hashing.add(chunk) } else { hasher.update(chunk) }
+                        hasher.update(chunk)
                         guard extracting else { return nil }
                         do { try sink(chunk) } catch { return error }
                         return nil
                     }
                     if let refused { throw RegistryError(bridging: refused) }
                 }
-                hashing?.end()
-                if hashing == nil { entry.sha256 = hasher.finish() }
+                entry.sha256 = hasher.finish()
             }
             if entry.type == .file { files[entry.path] = entries.count }
             if entry.type == .hardlink, let target = entry.linkTarget, let file = files[target] {
@@ -199,6 +199,22 @@ private final class ArchiveScan {
         }
         for (link, target) in hardlinks { (entries[link].size, entries[link].sha256) = (entries[target].size, entries[target].sha256) }
         return entries
+    }
+
+    /// Decompresses a regular file's bytes straight into the hasher's buffers.
+    private func hash(_ archive: OpaquePointer, _ entry: FileEntry, index: Int, with hashing: BackgroundHasher) throws(RegistryError) {
+        hashing.begin(index)
+        while true {
+            var piece = hashing.takeBuffer()
+            let count = piece.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress, $0.count) }
+            guard count > 0 else {
+                hashing.giveBack(piece)
+                guard count == 0 else { throw failure(archive, "a broken entry at \(entry.path)") }
+                break
+            }
+            hashing.add(piece, count: count)
+        }
+        hashing.end()
     }
 
     /// Reads the rest of the blob (a tar's padding) so it still passes the digest check.
