@@ -99,14 +99,14 @@ public enum Sanitizer {
             var start = 0
             while let unsafe = unsafeRange(in: utf8, from: start) {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<unsafe.lowerBound]))
-                let scalar = String(decoding: UnsafeBufferPointer(rebasing: utf8[unsafe]), as: UTF8.self).unicodeScalars.first!
-                if scalar.value < 0x20 {
-                    out.append(utf8[unsafe.lowerBound])  // whitespace between tokens: JSON writers escape C0 in strings
-                } else {
-                    let hex = String(scalar.value, radix: 16)
-                    out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
-                }
                 start = unsafe.upperBound
+                if utf8[unsafe.lowerBound] < 0x20 {
+                    out.append(utf8[unsafe.lowerBound])  // whitespace between tokens: JSON writers escape C0 in strings
+                    continue
+                }
+                let scalar = String(decoding: UnsafeBufferPointer(rebasing: utf8[unsafe]), as: UTF8.self).unicodeScalars.first!
+                let hex = String(scalar.value, radix: 16)
+                out.append(contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8)
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start...]))
             return out

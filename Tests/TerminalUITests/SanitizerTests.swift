@@ -40,6 +40,16 @@ import TerminalUI
         #expect(Sanitizer.inline(long) == long, "0x7e, 0x20 and 0x2d are printable")
     }
 
+    /// Indented JSON keeps its line breaks and indentation; DEL, C1 and bidirectional controls
+    /// inside strings become `\u` escapes, so the value is the same and the text inert.
+    @Test func jsonKeepsItsWhitespaceAndEscapesTheRest() {
+        let json = "{\n\t\"a\": \"x\u{7f}y\u{9b}z\u{202e}\",\r\n  \"b\": [\n    1\n  ]\n}\n"
+        let escaped = String(decoding: Sanitizer.escapingControls(inJSON: Array(json.utf8)), as: UTF8.self)
+        #expect(escaped == "{\n\t\"a\": \"x\\u007fy\\u009bz\\u202e\",\r\n  \"b\": [\n    1\n  ]\n}\n")
+        let plain = Array("{\n  \"a\": 1\n}\n".utf8)
+        #expect(Sanitizer.escapingControls(inJSON: plain) == plain)
+    }
+
     static func escape(_ value: UInt32) -> String {
         let hex = String(value, radix: 16)
         return value < 0x100 ? "\\x" + (hex.count < 2 ? "0" : "") + hex
