@@ -31,20 +31,8 @@ public struct TextLines: Sendable, Equatable, RandomAccessCollection, Expressibl
     /// Line `index` as text (bytes that are not UTF-8 replaced by U+FFFD).
     @inlinable
     public subscript(index: Int) -> String {
-        withLine(index) { String(decoding: $0, as: UTF8.self) }
-    }
-
-    /// Where line `index` lies in `bytes`.
-    @inlinable
-    public func range(of index: Int) -> Range<Int> {
-        (index == 0 ? 0 : ends[index - 1])..<ends[index]
-    }
-
-    /// Runs `body` on the bytes of line `index`.
-    @inlinable
-    public func withLine<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        let range = range(of: index)
-        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+        precondition(indices.contains(index), "line \(index) of \(count)")
+        return withLineBuffers { String(decoding: $0[index], as: UTF8.self) }
     }
 
     /// Runs `body` with the lines' memory, for reading many lines fast.
@@ -68,7 +56,7 @@ public struct TextLines: Sendable, Equatable, RandomAccessCollection, Expressibl
         @inlinable
         public var count: Int { ends.count }
 
-        /// The bytes of line `index`.
+        /// The bytes of line `index`, which must be below `count` (not checked: this is the fast path).
         @inlinable
         public subscript(index: Int) -> UnsafeBufferPointer<UInt8> {
             UnsafeBufferPointer(rebasing: bytes[(index == 0 ? 0 : ends[index - 1])..<ends[index]])
