@@ -166,14 +166,24 @@ public enum LineDiff {
     }
 }
 
-/// One row of a side-by-side view.
+/// One row of a side-by-side view: twelve bytes (a view can have hundreds of thousands).
 public struct DiffRow: Equatable, Sendable {
-    public enum Kind: String, Sendable { case equal, changed, removed, added }
-    public var kind: Kind
+    public enum Kind: UInt8, Sendable { case equal, changed, removed, added }
+    public let kind: Kind
+    private let leftLine: Int32
+    private let rightLine: Int32
+
     /// Line index on the left (`a`), or nil for an added line.
-    public var left: Int?
+    public var left: Int? { leftLine < 0 ? nil : Int(leftLine) }
     /// Line index on the right (`b`), or nil for a removed line.
-    public var right: Int?
+    public var right: Int? { rightLine < 0 ? nil : Int(rightLine) }
+
+    /// A row of line `left` and line `right` (lines of a text of at most `Int32.max` lines).
+    init(kind: Kind, left: Int?, right: Int?) {
+        self.kind = kind
+        leftLine = left.map { Int32($0) } ?? -1
+        rightLine = right.map { Int32($0) } ?? -1
+    }
 }
 
 /// Two texts lined up: equal lines side by side, changed lines paired, the rest one-sided.

@@ -26,7 +26,7 @@ struct LineNumbering {
     private struct Table {
         let lines: TextLines.LineBuffers
         /// A number per slot, -1 where empty. Twice as many slots as lines, at least.
-        private var slots: [Int]
+        private var slots: [Int32]
         private let mask: Int
         /// Per number: its line's hash, and the first line of `lines` that has it.
         private var hashes: [Int] = []
@@ -50,12 +50,12 @@ struct LineNumbering {
             let hash = hasher.finalize()
             var slot = hash & mask
             while slots[slot] >= 0 {
-                let number = slots[slot]
+                let number = Int(slots[slot])
                 if hashes[number] == hash, Self.equal(lines[firstLine[number]], bytes) { return number }
                 slot = (slot + 1) & mask
             }
             guard adding else { return -1 }
-            slots[slot] = hashes.count
+            slots[slot] = Int32(hashes.count)
             hashes.append(hash)
             firstLine.append(line)
             return hashes.count - 1
