@@ -1,9 +1,9 @@
 extension JSONValue {
     /// The value indented two spaces a level, keys in their order, scalars as written.
     public func prettyLines() -> TextLines {
-        storage.bytes.withUnsafeBufferPointer { bytes in
+        storage.bytes.withUnsafeBytes { raw in
             storage.nodes.withUnsafeBufferPointer { nodes in
-                var printer = PrettyPrinter(bytes: bytes, nodes: nodes)
+                var printer = PrettyPrinter(bytes: raw.assumingMemoryBound(to: UInt8.self), nodes: nodes)
                 printer.print(index, depth: 0, key: nil, comma: false)
                 return printer.lines
             }

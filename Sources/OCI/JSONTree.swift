@@ -13,22 +13,24 @@ public struct JSONTree: Sendable {
     /// The document's top-level value.
     public var root: JSONValue { JSONValue(storage: storage, index: 0) }
 
-    /// Parses `data`; throws with the byte offset of the first problem. The bytes are copied
-    /// once into an array: reading values is then a plain memory access.
+    /// Parses `data`; throws with the byte offset of the first problem. The nodes point into
+    /// `data` itself, which the tree keeps (no copy).
     public static func parse(_ data: Data) throws(JSONTreeError) -> JSONTree {
         guard data.count < Int(UInt32.max) else {
             throw JSONTreeError(offset: 0, message: "the document is larger than 4 GiB")
         }
-        let bytes = [UInt8](data)
-        let nodes = try bytes.withUnsafeBufferPointer { (buffer) throws(JSONTreeError) -> [Node] in
-            var parser = Parser(bytes: buffer)
-            parser.skipWhitespace()
-            try parser.value(depth: 0)
-            parser.skipWhitespace()
-            guard parser.position == buffer.count else { throw parser.error("unexpected text after the document") }
-            return parser.nodes
+        let parsed = data.withUnsafeBytes { raw in
+            Result { () throws(JSONTreeError) -> [Node] in
+                let buffer = raw.assumingMemoryBound(to: UInt8.self)
+                var parser = Parser(bytes: buffer)
+                parser.skipWhitespace()
+                try parser.value(depth: 0)
+                parser.skipWhitespace()
+                guard parser.position == buffer.count else { throw parser.error("unexpected text after the document") }
+                return parser.nodes
+            }
         }
-        return JSONTree(storage: Storage(bytes: bytes, nodes: nodes))
+        return JSONTree(storage: Storage(bytes: data, nodes: try parsed.get()))
     }
 
     /// The member `key` (unquoted) of the top-level object, if any.
@@ -36,10 +38,10 @@ public struct JSONTree: Sendable {
 
     /// The bytes and their nodes, shared by every value of the document.
     final class Storage: Sendable {
-        let bytes: [UInt8]
+        let bytes: Data
         let nodes: [Node]
 
-        init(bytes: [UInt8], nodes: [Node]) {
+        init(bytes: Data, nodes: [Node]) {
             self.bytes = bytes
             self.nodes = nodes
         }
