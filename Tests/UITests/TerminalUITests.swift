@@ -19,9 +19,10 @@ import Testing
         return session
     }
 
-    /// Whether the program ended cleanly within 5 s: no signal, and exit status 0 where tmux kept it.
+    /// Whether the program ended cleanly within 15 s (the whole suite loads two cores): no
+    /// signal, and exit status 0 where tmux kept it.
     func endedCleanly(_ session: TmuxSession) async throws -> Bool {
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
             if let ending = try await session.ending() { return ending.signal == nil && (ending.status ?? 0) == 0 }
             try await Task.sleep(for: .milliseconds(20))
@@ -32,7 +33,7 @@ import Testing
     @Test func resizeRedrawsAndQuitRestoresTheTerminal() async throws {
         let session = try await open()
         try await session.resize(width: 80, height: 20)
-        let screen = try await session.waitUntil("a frame 80 columns wide") { screen in
+        let screen = try await session.waitUntil("a frame 80 columns wide", seconds: 20) { screen in
             let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
             return lines.allSatisfy { $0.count <= 80 } && lines.contains { $0.hasPrefix("└") && $0.hasSuffix("┘") && $0.count == 80 }
         }
