@@ -23,54 +23,52 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible, Comparable, C
     /// Parses `algorithm:hex`, strictly: a known algorithm, lower-case hex of the right length.
     public init(parsing text: String) throws(OCIError) {
         var text = text
-        let (algorithmName, hexCount, isHex) = text.withUTF8 { utf8 in
-            var colon = 0
-            while colon < utf8.count, utf8[colon] != UInt8(ascii: ":") { colon += 1 }
-            var isHex = true
-            for index in min(colon + 1, utf8.count)..<utf8.count {
-                let byte = utf8[index]
-                isHex = isHex && (byte &- 48 < 10 || byte &- 97 < 6)
-            }
-            return (String(decoding: UnsafeBufferPointer(rebasing: utf8[..<colon]), as: UTF8.self),
-                    max(0, utf8.count - colon - 1), isHex)
+        switch text.withUTF8({ Self.check(UnsafeRawBufferPointer($0)) }) {
+        case .success(let algorithm): self.init(algorithm: algorithm, checked: text)
+        case .failure(let flaw): throw .invalidDigest(text, reason: flaw.reason)
         }
-        guard algorithmName.utf8.count < text.utf8.count else {
-            throw OCIError.invalidDigest(text, reason: "expected the form algorithm:hex, e.g. sha256:<64 hex digits>")
-        }
-        guard let algorithm = Algorithm(rawValue: algorithmName) else {
-            throw OCIError.invalidDigest(text, reason: "unsupported algorithm \"\(algorithmName)\" (use sha256 or sha512)")
-        }
-        guard hexCount == algorithm.hexLength else {
-            throw OCIError.invalidDigest(text, reason: "\(algorithm.rawValue) needs \(algorithm.hexLength) hex digits, found \(hexCount)")
-        }
-        guard isHex else {
-            throw OCIError.invalidDigest(text, reason: "the hash must be lower-case hex digits 0-9a-f")
-        }
-        self.algorithm = algorithm
-        self.description = text
     }
 
     /// Parses a digest written as a JSON string, checking its bytes where they lie: a manifest
-    /// can hold tens of thousands.
+    /// can hold tens of thousands, and only the valid ones become strings.
     init(json value: JSONValue) throws(OCIError) {
-        let sha256 = value.kind == .string && !value.hasEscapes ? value.withStringBytes { bytes -> String? in
-            guard bytes.count == 71, memcmp(bytes.baseAddress!, Self.sha256Prefix, 7) == 0 else { return nil }
-            for index in 7..<71 {
-                let byte = bytes[index]
-                guard byte &- 48 < 10 || byte &- 97 < 6 else { return nil }
-            }
-            return String(decoding: bytes, as: UTF8.self)
-        } : nil
-        guard let sha256 else { try self.init(parsing: value.string ?? value.text); return }
-        self.init(algorithm: .sha256, checked: sha256)
+        guard value.kind == .string, !value.hasEscapes else { try self.init(parsing: value.string ?? value.text); return }
+        let checked = value.withStringBytes { bytes in Self.check(bytes).map { ($0, String(decoding: bytes, as: UTF8.self)) } }
+        switch checked {
+        case .success(let (algorithm, text)): self.init(algorithm: algorithm, checked: text)
+        case .failure(let flaw): throw .invalidDigest(value.string ?? value.text, reason: flaw.reason)
+        }
+    }
+
+    /// Why some text is not a digest.
+    private struct Flaw: Error {
+        let reason: String
+    }
+
+    /// The algorithm of `utf8` when it is `algorithm:hex` with a known algorithm and lower-case
+    /// hex of its length.
+    private static func check(_ utf8: UnsafeRawBufferPointer) -> Result<Algorithm, Flaw> {
+        guard let colon = utf8.firstIndex(of: UInt8(ascii: ":")) else {
+            return .failure(Flaw(reason: "expected the form algorithm:hex, e.g. sha256:<64 hex digits>"))
+        }
+        let name = UnsafeRawBufferPointer(rebasing: utf8[..<colon])
+        guard let algorithm = Algorithm.allCases.first(where: { $0.rawValue.utf8.elementsEqual(name) }) else {
+            return .failure(Flaw(reason: "unsupported algorithm \"\(String(decoding: name, as: UTF8.self))\" (use sha256 or sha512)"))
+        }
+        let hexCount = utf8.count - colon - 1
+        guard hexCount == algorithm.hexLength else {
+            return .failure(Flaw(reason: "\(algorithm.rawValue) needs \(algorithm.hexLength) hex digits, found \(hexCount)"))
+        }
+        for byte in UnsafeRawBufferPointer(rebasing: utf8[(colon + 1)...]) where !(byte &- 48 < 10 || byte &- 97 < 6) {
+            return .failure(Flaw(reason: "the hash must be lower-case hex digits 0-9a-f"))
+        }
+        return .success(algorithm)
     }
 
     private init(algorithm: Algorithm, checked description: String) {
         self.algorithm = algorithm
         self.description = description
     }
-
-    private static let sha256Prefix = Array("sha256:".utf8)
 
     init(algorithm: Algorithm, hex: String) {
         self.init(algorithm: algorithm, checked: algorithm.rawValue + ":" + hex)
