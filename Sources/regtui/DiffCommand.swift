@@ -80,7 +80,7 @@ struct DiffCommand: Command {
             let comparison = ManifestComparison(treeA, treeB)
             Self.report(comparison, findings: try await contents(context), to: context.output)
             KeptUntilExit.keep([treeA, treeB, comparison] as [any Sendable])
-            return comparison.a.digest == comparison.b.digest ? ExitStatus.success : ExitStatus.negative
+            return Self.status(comparison)
         }
         // The two texts are lined up on one core while the other compares them and writes the
         // parts table.
@@ -94,7 +94,12 @@ struct DiffCommand: Command {
         let sideBySide = SideBySidePrinter(width: width ?? Self.terminalWidth() ?? 160, color: color)
         context.output.stream { sideBySide.write(lines, into: &$0) }
         KeptUntilExit.keep([treeA, treeB, comparison, lines] as [any Sendable])
-        return comparison.a.digest == comparison.b.digest ? ExitStatus.success : ExitStatus.negative
+        return Self.status(comparison)
+    }
+
+    /// 0 when the digests are equal, 1 when they differ.
+    private static func status(_ comparison: ManifestComparison) -> Int32 {
+        comparison.a.digest == comparison.b.digest ? ExitStatus.success : ExitStatus.negative
     }
 
     /// What `--files` and `--verify` ask of the images' contents.

@@ -27,16 +27,6 @@ struct Output: Sendable {
         pending.flush()
     }
 
-    /// Lines with regtui's own colours (`color` false leaves them out).
-    func styled(_ texts: some Sequence<TextLine>, color: Bool) {
-        var pending = Pending(descriptor: STDOUT_FILENO)
-        for text in texts {
-            text.render(into: &pending.bytes, color: color)
-            pending.endLine()
-        }
-        pending.flush()
-    }
-
     /// Lines `produce` writes as bytes (already made inert), each ended with `endLine`: for
     /// views of 100,000 rows, with no `String` per row.
     func stream(_ produce: (inout Pending) -> Void) {
