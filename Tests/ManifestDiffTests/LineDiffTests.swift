@@ -46,6 +46,20 @@ import Testing
         }
     }
 
+    /// A stretch without unique lines larger than Myers' limit is one replaced block: its
+    /// memory grows with the square of the stretch, so a hostile pair cannot make it large.
+    @Test func anAnchorlessStretchPastTheLimitIsOneReplacedBlock() {
+        let pairs = LineDiff.myersLimit / 4 + 1
+        let left = TextLines(Array(repeating: ["a", "b"], count: pairs).flatMap { $0 })
+        let right = TextLines(Array(repeating: ["b", "a"], count: pairs).flatMap { $0 })
+        #expect(LineDiff.matches(left, right).isEmpty)
+        #expect(SideBySide(left: left, right: right).rows.allSatisfy { $0.kind == .changed })
+        let withinLimit = LineDiff.myersLimit / 4 - 1
+        let small = LineDiff.matches(TextLines(Array(repeating: ["a", "b"], count: withinLimit).flatMap { $0 }),
+                                     TextLines(Array(repeating: ["b", "a"], count: withinLimit).flatMap { $0 }))
+        #expect(small.count == 2 * withinLimit - 1, "within the limit Myers still finds the common lines")
+    }
+
     @Test func pairsOfSingleDifferingLinesBetweenAnchorsStayChanged() {
         let left = (0..<1_000).flatMap { ["{", "\"digest\": \"a\($0)\"", "\"size\": \($0)", "}"] }
         let right = (0..<1_000).flatMap { ["{", "\"digest\": \"b\($0)\"", "\"size\": \($0)", "}"] }
