@@ -18,59 +18,83 @@ public struct Descriptor: Hashable, Sendable, Codable {
         self.artifactType = artifactType
     }
 
-    /// Reads a list of descriptors; `name` names the list in errors (`layers[3]`).
+    /// Reads a list of descriptors; `name` names the list in errors (`layers[3]`). A manifest
+    /// can hold tens of thousands: they are read through a view of the document, in one pass
+    /// over each one's members.
     static func list(_ items: JSONValue.Items, named name: String) throws(OCIError) -> [Descriptor] {
-        var descriptors: [Descriptor] = []
-        descriptors.reserveCapacity(items.count)
-        var mediaTypes = MediaTypeReuse()
-        for (position, item) in items.enumerated() {
-            descriptors.append(try Descriptor(item, at: "\(name)[\(position)]", mediaTypes: &mediaTypes))
-        }
-        return descriptors
+        let storage = items.storage
+        return try storage.withView { view in
+            Result { () throws(OCIError) -> [Descriptor] in
+                var descriptors: [Descriptor] = []
+                descriptors.reserveCapacity(items.count)
+                var mediaTypes = MediaTypeReuse()
+                var position = items.position
+                for number in 0..<items.count {
+                    descriptors.append(try Descriptor(view, position, of: storage, at: "\(name)[\(number)]", mediaTypes: &mediaTypes))
+                    position = view.next(position)
+                }
+                return descriptors
+            }
+        }.get()
     }
 
     /// Reads a descriptor from a parsed document; `path` names it in errors (`layers[3]`).
-    /// One pass over the members: manifests can hold tens of thousands of descriptors.
     init(_ tree: JSONValue, at path: @autoclosure () -> String) throws(OCIError) {
-        var mediaTypes = MediaTypeReuse()
-        try self.init(tree, at: path(), mediaTypes: &mediaTypes)
+        let result = tree.storage.withView { view in
+            Result { () throws(OCIError) -> Descriptor in
+                var mediaTypes = MediaTypeReuse()
+                return try Descriptor(view, tree.index, of: tree.storage, at: path(), mediaTypes: &mediaTypes)
+            }
+        }
+        self = try result.get()
     }
 
     /// The media type of the descriptor before, kept to be used again when the next one is
     /// written the same (a list's layers mostly are): one string for the list, not one each.
+    /// Lives within one view of one document.
     struct MediaTypeReuse {
-        var last: (text: JSONValue, type: MediaType)?
+        var last: (text: UnsafeRawBufferPointer, type: MediaType)?
 
-        mutating func mediaType(of value: JSONValue) -> MediaType? {
-            if let last, last.text.sameText(as: value) { return last.type }
-            guard let text = value.string else { return nil }
-            last = (value, MediaType(text))
+        mutating func mediaType(_ view: JSONView, _ index: Int) -> MediaType? {
+            let text = view.text(index)
+            if let last, JSONView.equal(last.text, text) { return last.type }
+            guard view.kind(index) == .string else { return nil }
+            last = (text, MediaType(view.string(index)))
             return last?.type
         }
     }
 
-    private init(_ tree: JSONValue, at path: @autoclosure () -> String, mediaTypes: inout MediaTypeReuse) throws(OCIError) {
-        guard tree.kind == .object else { throw .invalidManifest(reason: "\(path()) is not a descriptor") }
-        try tree.requireUniqueKeys(in: path())
-        var type: MediaType?, digestValue: JSONValue?, size: Int64?
+    /// Descriptor `index` of `view` (a view of `storage`): the fields regtui uses are read from
+    /// the view; the rare ones (URLs, annotations, platform) as values of `storage`.
+    private init(_ view: JSONView, _ index: Int, of storage: JSONTree.Storage, at path: @autoclosure () -> String,
+                 mediaTypes: inout MediaTypeReuse) throws(OCIError) {
+        guard view.kind(index) == .object else { throw .invalidManifest(reason: "\(path()) is not a descriptor") }
+        if view.repeatedKey(in: index) != nil { try JSONValue(storage: storage, index: index).requireUniqueKeys(in: path()) }
+        var type: MediaType?, digestIndex: Int?, size: Int64?
         var urls: [String]?, annotations: [String: String]?, artifactType: String?, platformTree: JSONValue?
-        for member in tree.members {
-            switch member.key {
-            case "\"mediaType\"": type = mediaTypes.mediaType(of: member.value)
-            case "\"digest\"": digestValue = member.value
-            case "\"size\"": size = member.value.integer
-            case "\"urls\"": urls = member.value.items?.compactMap(\.string)
-            case "\"annotations\"":
-                try member.value.requireUniqueKeys(in: "\(path()).annotations")
-                annotations = member.value.stringMap
-            case "\"artifactType\"": artifactType = member.value.string
-            case "\"platform\"": platformTree = member.value
-            default: break
+        for key in view.keys(of: index) {
+            let value = key + 1
+            if view.isText(key, "\"mediaType\"") {
+                type = mediaTypes.mediaType(view, value)
+            } else if view.isText(key, "\"digest\"") {
+                digestIndex = value
+            } else if view.isText(key, "\"size\"") {
+                size = view.integer(value)
+            } else if view.isText(key, "\"urls\"") {
+                urls = JSONValue(storage: storage, index: value).items?.compactMap(\.string)
+            } else if view.isText(key, "\"annotations\"") {
+                let tree = JSONValue(storage: storage, index: value)
+                try tree.requireUniqueKeys(in: "\(path()).annotations")
+                annotations = tree.stringMap
+            } else if view.isText(key, "\"artifactType\"") {
+                artifactType = view.kind(value) == .string ? view.string(value) : nil
+            } else if view.isText(key, "\"platform\"") {
+                platformTree = JSONValue(storage: storage, index: value)
             }
         }
-        guard let digestValue, digestValue.kind == .string else { throw .invalidManifest(reason: "\(path()) has no \"digest\"") }
+        guard let digestIndex, view.kind(digestIndex) == .string else { throw .invalidManifest(reason: "\(path()) has no \"digest\"") }
         let digest: Digest
-        do { digest = try Digest(json: digestValue) } catch { throw .invalidManifest(reason: "\(path()): \(error.description)") }
+        do { digest = try Digest(json: view, digestIndex) } catch { throw .invalidManifest(reason: "\(path()): \(error.description)") }
         guard let size, size >= 0 else { throw .invalidManifest(reason: "\(path()) has no valid \"size\"") }
         guard size <= Limits.blobSize else {
             throw .invalidManifest(reason: "\(path()) declares \(size) bytes, more than the \(Limits.blobSize) (16 TiB) regtui accepts for one blob")

@@ -10,6 +10,14 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible, Comparable, C
 
         /// Length of the hex-encoded hash.
         public var hexLength: Int { self == .sha256 ? 64 : 128 }
+
+        /// The algorithm named `name` (as written before the colon), if regtui knows it.
+        init?(named name: UnsafeRawBufferPointer) {
+            func isNamed(_ known: StaticString) -> Bool {
+                name.count == known.utf8CodeUnitCount && memcmp(name.baseAddress!, known.utf8Start, name.count) == 0
+            }
+            if isNamed("sha256") { self = .sha256 } else if isNamed("sha512") { self = .sha512 } else { return nil }
+        }
     }
 
     public let algorithm: Algorithm
@@ -29,14 +37,14 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible, Comparable, C
         }
     }
 
-    /// Parses a digest written as a JSON string, checking its bytes where they lie: a manifest
+    /// Parses string `index` of a parsed document, checking its bytes where they lie: a manifest
     /// can hold tens of thousands, and only the valid ones become strings.
-    init(json value: JSONValue) throws(OCIError) {
-        guard value.kind == .string, !value.hasEscapes else { try self.init(parsing: value.string ?? value.text); return }
-        let checked = value.withStringBytes { bytes in Self.check(bytes).map { ($0, String(decoding: bytes, as: UTF8.self)) } }
-        switch checked {
-        case .success(let (algorithm, text)): self.init(algorithm: algorithm, checked: text)
-        case .failure(let flaw): throw .invalidDigest(value.string ?? value.text, reason: flaw.reason)
+    init(json view: JSONView, _ index: Int) throws(OCIError) {
+        guard !view.isEscaped(index) else { try self.init(parsing: view.string(index)); return }
+        let bytes = view.text(index, trim: 1)
+        switch Self.check(bytes) {
+        case .success(let algorithm): self.init(algorithm: algorithm, checked: String(decoding: bytes, as: UTF8.self))
+        case .failure(let flaw): throw .invalidDigest(view.string(index), reason: flaw.reason)
         }
     }
 
@@ -52,17 +60,35 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible, Comparable, C
             return .failure(Flaw(reason: "expected the form algorithm:hex, e.g. sha256:<64 hex digits>"))
         }
         let name = UnsafeRawBufferPointer(rebasing: utf8[..<colon])
-        guard let algorithm = Algorithm.allCases.first(where: { $0.rawValue.utf8.elementsEqual(name) }) else {
+        guard let algorithm = Algorithm(named: name) else {
             return .failure(Flaw(reason: "unsupported algorithm \"\(String(decoding: name, as: UTF8.self))\" (use sha256 or sha512)"))
         }
         let hexCount = utf8.count - colon - 1
         guard hexCount == algorithm.hexLength else {
             return .failure(Flaw(reason: "\(algorithm.rawValue) needs \(algorithm.hexLength) hex digits, found \(hexCount)"))
         }
-        for byte in UnsafeRawBufferPointer(rebasing: utf8[(colon + 1)...]) where !(byte &- 48 < 10 || byte &- 97 < 6) {
+        guard isLowerHex(UnsafeRawBufferPointer(rebasing: utf8[(colon + 1)...])) else {
             return .failure(Flaw(reason: "the hash must be lower-case hex digits 0-9a-f"))
         }
         return .success(algorithm)
+    }
+
+    /// Whether every byte is 0-9 or a-f. Eight at a time: a manifest can hold tens of thousands
+    /// of digests. A byte is a digit when adding 0x50 sets its 0x80 bit and adding 0x46 does not
+    /// (0x30…0x39); a letter the same with 0x1f and 0x19 (0x61…0x66). Bytes of 0x80 and above are
+    /// ruled out first, so no addition carries into the next byte.
+    private static func isLowerHex(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        var index = 0
+        while index + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            guard word & high == 0 else { return false }
+            let digit = (word &+ ones &* 0x50) & ~(word &+ ones &* 0x46)
+            let letter = (word &+ ones &* 0x1f) & ~(word &+ ones &* 0x19)
+            guard (digit | letter) & high == high else { return false }
+            index += 8
+        }
+        return bytes[index...].allSatisfy { $0 &- 48 < 10 || $0 &- 97 < 6 }
     }
 
     private init(algorithm: Algorithm, checked description: String) {

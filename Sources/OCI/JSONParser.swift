@@ -174,7 +174,10 @@ struct Parser {
     }
 
     static func isLiteral(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        if text.elementsEqual("true".utf8) || text.elementsEqual("false".utf8) || text.elementsEqual("null".utf8) { return true }
+        func isWord(_ word: StaticString) -> Bool {
+            text.count == word.utf8CodeUnitCount && memcmp(text.baseAddress!, word.utf8Start, text.count) == 0
+        }
+        if isWord("true") || isWord("false") || isWord("null") { return true }
         // -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
         var bytes = text[...]
         if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }

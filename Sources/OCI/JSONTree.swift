@@ -45,16 +45,6 @@ public struct JSONTree: Sendable {
             self.bytes = bytes
             self.nodes = nodes
         }
-
-        /// Runs `body` on the bytes of `node`, less `trim` bytes at each end.
-        func withBytes<Result>(of node: Node, trim: Int = 0, _ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-            bytes.withUnsafeBytes { raw in body(UnsafeRawBufferPointer(rebasing: raw[Int(node.start) + trim..<Int(node.end) - trim])) }
-        }
-
-        /// The text of `node`, less `trim` bytes at each end.
-        func text(of node: Node, trim: Int = 0) -> String {
-            withBytes(of: node, trim: trim) { String(decoding: $0, as: UTF8.self) }
-        }
     }
 
     /// One value: its kind, its bytes `start..<end`, how many members or items it has, and the
@@ -87,17 +77,11 @@ public struct JSONValue: Sendable {
     public var kind: Kind { node.kind }
 
     /// The value's source text, exactly as written (a string's includes its quotes and escapes).
-    public var text: String {
-        storage.text(of: node)
-    }
+    public var text: String { storage.withView { String(decoding: $0.text(index), as: UTF8.self) } }
 
     /// Whether the two values are written with exactly the same bytes.
     public func sameText(as other: JSONValue) -> Bool {
-        let a = node, b = other.node
-        guard a.end - a.start == b.end - b.start else { return false }
-        return storage.withBytes(of: a) { mine in
-            other.storage.withBytes(of: b) { theirs in memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0 }
-        }
+        storage.withView { mine in other.storage.withView { JSONView.equal(mine.text(index), $0.text(other.index)) } }
     }
 
     /// The members of an object in document order (none for other kinds); keys are string values.
@@ -114,58 +98,27 @@ public struct JSONValue: Sendable {
 
     /// The member `key` (unquoted) of an object, if any.
     public subscript(key: String) -> JSONValue? {
-        guard kind == .object else { return nil }
-        let quoted = Array(("\"" + key + "\"").utf8)
-        for member in members where member.key.sameText(as: quoted) { return member.value }
-        return members.first { $0.key.hasEscapes && $0.key.string == key }?.value
-    }
-
-    private func sameText(as bytes: [UInt8]) -> Bool {
-        let node = node
-        return Int(node.end - node.start) == bytes.count && storage.withBytes(of: node) { $0.elementsEqual(bytes) }
-    }
-
-    /// Whether a string is written with `\` escapes (its text is then not its value).
-    var hasEscapes: Bool { node.escaped }
-
-    /// Runs `body` on the bytes of a string between its quotes.
-    func withStringBytes<Result>(_ body: (UnsafeRawBufferPointer) -> Result) -> Result {
-        storage.withBytes(of: node, trim: 1, body)
+        var quoted = "\"" + key + "\""
+        let found = quoted.withUTF8 { quoted in
+            storage.withView { view in
+                view.keys(of: index).first { JSONView.equal(view.text($0), UnsafeRawBufferPointer(quoted)) }
+                    ?? view.keys(of: index).first { view.isEscaped($0) && view.string($0) == key }
+            }
+        }
+        return found.map { JSONValue(storage: storage, index: $0 + 1) }
     }
 
     /// The decoded text of a string value.
     public var string: String? {
-        guard kind == .string else { return nil }
-        if hasEscapes { return JSONTree.decodedString(text) }
-        return storage.text(of: node, trim: 1)
+        kind == .string ? storage.withView { $0.string(index) } : nil
     }
 
     /// An integer value.
-    public var integer: Int64? {
-        guard kind == .literal else { return nil }
-        return storage.withBytes(of: node) { bytes -> Int64? in
-            let negative = bytes.first == UInt8(ascii: "-")
-            let digits = bytes.dropFirst(negative ? 1 : 0)
-            guard !digits.isEmpty else { return nil }
-            var value: Int64 = 0
-            for byte in digits {
-                guard byte &- 48 < 10 else { return nil }
-                let (times10, overflow) = value.multipliedReportingOverflow(by: 10)
-                let (sum, overflowAgain) = times10.addingReportingOverflow(Int64(byte &- 48))
-                guard !overflow, !overflowAgain else { return nil }
-                value = sum
-            }
-            return negative ? -value : value
-        }
-    }
+    public var integer: Int64? { storage.withView { $0.integer(index) } }
 
     /// Whether the value is written exactly as `literal` (a key with its quotes, say): matches
     /// known keys without making a string.
-    public func isText(_ literal: StaticString) -> Bool {
-        let node = node
-        guard Int(node.end - node.start) == literal.utf8CodeUnitCount else { return false }
-        return storage.withBytes(of: node) { memcmp($0.baseAddress!, literal.utf8Start, literal.utf8CodeUnitCount) == 0 }
-    }
+    public func isText(_ literal: StaticString) -> Bool { storage.withView { $0.isText(index, literal) } }
 
     /// `case "\"mediaType\"":` in a `switch` over a key matches its exact text.
     public static func ~= (pattern: StaticString, value: JSONValue) -> Bool { value.isText(pattern) }
@@ -185,29 +138,7 @@ public struct JSONValue: Sendable {
     /// nil. Readers disagree on which of two equal keys counts, so a document that repeats one can
     /// show one reader a decoy: regtui refuses it instead.
     public var repeatedKey: (key: String, offset: Int)? {
-        guard kind == .object, count > 1 else { return nil }
-        if count <= 8 {
-            // Each key against the ones before it, without gathering them (descriptors have a few).
-            var laterKeys = members
-            var seen = 0
-            while let later = laterKeys.next()?.key {
-                var earlierKeys = members
-                for _ in 0..<seen where earlierKeys.next()!.key.sameKey(as: later) { return (later.string ?? "", later.offset) }
-                seen += 1
-            }
-            return nil
-        }
-        var seen = Set<String>()
-        for member in members where !seen.insert(member.key.string ?? "").inserted {
-            return (member.key.string ?? "", member.key.offset)
-        }
-        return nil
-    }
-
-    /// Whether two keys name the same member: the same bytes, or the same text once unescaped.
-    private func sameKey(as other: JSONValue) -> Bool {
-        if !hasEscapes && !other.hasEscapes { return sameText(as: other) }
-        return string == other.string
+        storage.withView { view in view.repeatedKey(in: index).map { (view.string($0), Int(view.nodes[$0].start)) } }
     }
 
     /// The members of an object, in document order.
