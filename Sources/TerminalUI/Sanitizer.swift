@@ -50,21 +50,23 @@ public enum Sanitizer {
     }
 
     /// The bytes of the first unsafe scalar at or after `start`, or nil. Works on UTF-8 directly:
-    /// printable ASCII, the common case, costs one comparison a byte.
+    /// runs of printable ASCII, the common case, are passed eight bytes at a time, also between
+    /// other characters (a table's `≠` or `—`).
     static func unsafeRange(in utf8: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
         var index = start
-        // Eight bytes at a time while they are all printable ASCII (0x20...0x7e): no byte has
-        // its top bit, none is below 0x20, none is 0x7f.
         let raw = UnsafeRawBufferPointer(utf8)
-        while index + 8 <= utf8.count {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            let high: UInt64 = 0x8080_8080_8080_8080
-            let below = (word &- 0x2020_2020_2020_2020) & ~word & high
-            let delete = ((word ^ 0x7f7f_7f7f_7f7f_7f7f) &- 0x0101_0101_0101_0101) & ~(word ^ 0x7f7f_7f7f_7f7f_7f7f) & high
-            guard (word & high) | below | delete == 0 else { break }
-            index += 8
-        }
         while index < utf8.count {
+            // Eight bytes at a time while they are all printable ASCII (0x20...0x7e): no byte has
+            // its top bit, none is below 0x20, none is 0x7f.
+            while index + 8 <= utf8.count {
+                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let high: UInt64 = 0x8080_8080_8080_8080
+                let below = (word &- 0x2020_2020_2020_2020) & ~word & high
+                let delete = ((word ^ 0x7f7f_7f7f_7f7f_7f7f) &- 0x0101_0101_0101_0101) & ~(word ^ 0x7f7f_7f7f_7f7f_7f7f) & high
+                guard (word & high) | below | delete == 0 else { break }
+                index += 8
+            }
+            guard index < utf8.count else { return nil }
             let byte = utf8[index]
             if byte < 0x80 {
                 if byte < 0x20 || byte == 0x7f { return index..<index + 1 }
@@ -73,18 +75,23 @@ public enum Sanitizer {
             }
             let length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : 2
             guard index + length <= utf8.count else { return nil }
-            let second = utf8[index + 1]
-            switch byte {
-            case 0xc2 where second < 0xa0: return index..<index + 2
-            case 0xd8 where second == 0x9c: return index..<index + 2
-            case 0xe2 where second == 0x80 && [0x8e, 0x8f, 0xaa, 0xab, 0xac, 0xad, 0xae].contains(utf8[index + 2]):
-                return index..<index + 3
-            case 0xe2 where second == 0x81 && (0xa6...0xa9).contains(utf8[index + 2]):
-                return index..<index + 3
-            default: index += length
-            }
+            if isUnsafe(lead: byte, utf8[index + 1], length == 3 ? utf8[index + 2] : 0) { return index..<index + length }
+            index += length
         }
         return nil
+    }
+
+    /// Whether the character of two or three bytes starting `lead`, `second`, `third` (0 for a
+    /// two-byte one) is a C1 control (U+0080…U+009F), the Arabic letter mark (U+061C), or a
+    /// bidirectional mark, embedding, override or isolate (U+200E/F, U+202A…E, U+2066…9).
+    private static func isUnsafe(lead: UInt8, _ second: UInt8, _ third: UInt8) -> Bool {
+        switch (lead, second) {
+        case (0xc2, ..<0xa0): return true
+        case (0xd8, 0x9c): return true
+        case (0xe2, 0x80): return third == 0x8e || third == 0x8f || (0xaa...0xae).contains(third)
+        case (0xe2, 0x81): return (0xa6...0xa9).contains(third)
+        default: return false
+        }
     }
 
     /// JSON text with every raw DEL, C1 and bidirectional control written as a `\uXXXX` escape,
