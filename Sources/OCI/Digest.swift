@@ -1,4 +1,3 @@
-import CCrypto
 import Foundation
 
 /// A content digest such as `sha256:2605a2c4…`: the algorithm and the lower-case hex of the hash
@@ -13,37 +12,87 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible, Comparable, C
 
         /// The algorithm named `name` (as written before the colon), if regtui knows it.
         init?(named name: UnsafeRawBufferPointer) {
-            func isNamed(_ known: StaticString) -> Bool {
-                name.count == known.utf8CodeUnitCount && memcmp(name.baseAddress!, known.utf8Start, name.count) == 0
-            }
-            if isNamed("sha256") { self = .sha256 } else if isNamed("sha512") { self = .sha512 } else { return nil }
+            guard let known = Self.allCases.first(where: { known in
+                name.count == known.name.utf8CodeUnitCount && memcmp(name.baseAddress!, known.name.utf8Start, name.count) == 0
+            }) else { return nil }
+            self = known
         }
+
+        /// The name as written before the colon.
+        var name: StaticString { self == .sha256 ? "sha256" : "sha512" }
     }
 
     public let algorithm: Algorithm
-    /// `algorithm:hex`, as registries write it. Kept whole: digests are printed far more often
-    /// than they are taken apart.
-    public let description: String
+    /// The hash's bytes (32 for sha256, the rest zero), kept inline: a manifest can hold tens of
+    /// thousands of digests, which then cost no allocation and no reference count.
+    private let hash: Hash
+    private typealias Hash = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
+
+    /// `algorithm:hex`, as registries write it.
+    public var description: String { withText { String(decoding: $0, as: UTF8.self) } }
+
+    /// Runs `body` on the UTF-8 of `algorithm:hex`, without making a string: a table can print
+    /// tens of thousands of digests.
+    public func withText<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        let name = algorithm.name
+        let length = name.utf8CodeUnitCount + 1 + algorithm.hexLength
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { text in
+            _ = text.initialize(from: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            text[name.utf8CodeUnitCount] = UInt8(ascii: ":")
+            _ = writeHex(into: UnsafeMutableBufferPointer(rebasing: text[(name.utf8CodeUnitCount + 1)...]), digits: algorithm.hexLength)
+            return body(UnsafeBufferPointer(text))
+        }
+    }
 
     /// Lower-case hex encoding of the hash.
-    public var hex: String { String(description.dropFirst(algorithm.rawValue.count + 1)) }
+    public var hex: String { hexPrefix(algorithm.hexLength) }
+
+    /// The first 12 hex digits, as container engines show image IDs.
+    public var short: String { hexPrefix(12) }
+
+    private func hexPrefix(_ digits: Int) -> String {
+        String(unsafeUninitializedCapacity: digits) { writeHex(into: $0, digits: digits) }
+    }
+
+    /// Writes the first `digits` (an even number) hex digits of the hash into `buffer`; returns
+    /// how many.
+    private func writeHex(into buffer: UnsafeMutableBufferPointer<UInt8>, digits: Int) -> Int {
+        precondition(digits % 2 == 0 && digits <= buffer.count && digits <= 2 * MemoryLayout<Hash>.size)
+        guard let out = buffer.baseAddress else { return 0 }
+        withUnsafeBytes(of: hash) { hash in
+            Self.hexPairs.withUnsafeBufferPointer { pairs in
+                let raw = UnsafeMutableRawPointer(out)
+                for index in 0..<digits / 2 {
+                    raw.storeBytes(of: pairs[Int(hash.load(fromByteOffset: index, as: UInt8.self))], toByteOffset: 2 * index, as: UInt16.self)
+                }
+            }
+        }
+        return digits
+    }
+
+    /// Each byte's two hex digits, as they lie in memory.
+    private static let hexPairs: [UInt16] = (0..<256).map { byte in
+        func digit(_ nibble: Int) -> UInt16 { UInt16(nibble < 10 ? 48 + nibble : 87 + nibble) }
+        return UInt16(littleEndian: digit(byte >> 4) | digit(byte & 0xf) << 8)
+    }
 
     /// Parses `algorithm:hex`, strictly: a known algorithm, lower-case hex of the right length.
     public init(parsing text: String) throws(OCIError) {
         var text = text
-        switch text.withUTF8({ Self.check(UnsafeRawBufferPointer($0)) }) {
-        case .success(let algorithm): self.init(algorithm: algorithm, checked: text)
+        let checked = text.withUTF8 { utf8 in Self.check(UnsafeRawBufferPointer(utf8)).map { Digest(algorithm: $0, checked: UnsafeRawBufferPointer(utf8)) } }
+        switch checked {
+        case .success(let digest): self = digest
         case .failure(let flaw): throw .invalidDigest(text, reason: flaw.reason)
         }
     }
 
-    /// Parses string `index` of a parsed document, checking its bytes where they lie: a manifest
-    /// can hold tens of thousands, and only the valid ones become strings.
+    /// Parses string `index` of a parsed document, reading its bytes where they lie: a manifest
+    /// can hold tens of thousands.
     init(json view: JSONView, _ index: Int) throws(OCIError) {
         guard !view.isEscaped(index) else { try self.init(parsing: view.string(index)); return }
         let bytes = view.text(index, trim: 1)
         switch Self.check(bytes) {
-        case .success(let algorithm): self.init(algorithm: algorithm, checked: String(decoding: bytes, as: UTF8.self))
+        case .success(let algorithm): self.init(algorithm: algorithm, checked: bytes)
         case .failure(let flaw): throw .invalidDigest(view.string(index), reason: flaw.reason)
         }
     }
@@ -91,13 +140,31 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible, Comparable, C
         return bytes[index...].allSatisfy { $0 &- 48 < 10 || $0 &- 97 < 6 }
     }
 
-    private init(algorithm: Algorithm, checked description: String) {
+    /// The digest written `text`, which `check` found to be valid for `algorithm`.
+    private init(algorithm: Algorithm, checked text: UnsafeRawBufferPointer) {
+        precondition(text.count >= algorithm.hexLength)
+        var hash: Hash = (0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &hash) { hash in
+            let hex = text.baseAddress! + (text.count - algorithm.hexLength)
+            func value(_ offset: Int) -> UInt8 {
+                let digit = hex.load(fromByteOffset: offset, as: UInt8.self)
+                return digit <= UInt8(ascii: "9") ? digit &- 48 : digit &- 87
+            }
+            for index in 0..<algorithm.hexLength / 2 {
+                hash.storeBytes(of: value(2 * index) << 4 | value(2 * index + 1), toByteOffset: index, as: UInt8.self)
+            }
+        }
         self.algorithm = algorithm
-        self.description = description
+        self.hash = hash
     }
 
-    init(algorithm: Algorithm, hex: String) {
-        self.init(algorithm: algorithm, checked: algorithm.rawValue + ":" + hex)
+    /// The digest whose hash is `bytes` (32 for sha256, 64 for sha512).
+    init(algorithm: Algorithm, hash bytes: UnsafeRawBufferPointer) {
+        precondition(bytes.count == algorithm.hexLength / 2, "a \(algorithm) hash has \(algorithm.hexLength / 2) bytes")
+        var hash: Hash = (0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &hash) { $0.copyMemory(from: bytes) }
+        self.algorithm = algorithm
+        self.hash = hash
     }
 
     /// The digest of `bytes` with `algorithm`.
@@ -107,10 +174,23 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible, Comparable, C
         return hasher.finish()
     }
 
-    /// The first 12 hex digits, as container engines show image IDs.
-    public var short: String { String(description.dropFirst(algorithm.rawValue.count + 1).prefix(12)) }
+    public static func == (lhs: Digest, rhs: Digest) -> Bool {
+        lhs.algorithm == rhs.algorithm && compare(lhs.hash, rhs.hash) == 0
+    }
 
-    public static func < (lhs: Digest, rhs: Digest) -> Bool { lhs.description < rhs.description }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(algorithm)
+        withUnsafeBytes(of: hash) { hasher.combine(bytes: $0) }
+    }
+
+    /// In the order of their text: the algorithm's name, then the hex.
+    public static func < (lhs: Digest, rhs: Digest) -> Bool {
+        lhs.algorithm != rhs.algorithm ? lhs.algorithm.rawValue < rhs.algorithm.rawValue : compare(lhs.hash, rhs.hash) < 0
+    }
+
+    private static func compare(_ x: Hash, _ y: Hash) -> Int32 {
+        withUnsafeBytes(of: x) { x in withUnsafeBytes(of: y) { y in memcmp(x.baseAddress!, y.baseAddress!, x.count) } }
+    }
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
@@ -123,53 +203,3 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible, Comparable, C
     }
 }
 
-/// Streaming hash over bytes that arrive in pieces, through OpenSSL's EVP interface.
-/// Not thread-safe: feed it from one thread at a time.
-public struct DigestHasher: ~Copyable {
-    private let context: OpaquePointer
-    public let algorithm: Digest.Algorithm
-    /// How many bytes have been hashed so far.
-    public private(set) var count: Int64 = 0
-
-    public init(algorithm: Digest.Algorithm = .sha256) {
-        self.algorithm = algorithm
-        guard let context = EVP_MD_CTX_new() else { fatalError("OpenSSL could not allocate a digest context") }
-        self.context = context
-        let md = algorithm == .sha256 ? EVP_sha256() : EVP_sha512()
-        EVP_DigestInit_ex(context, md, nil)
-    }
-
-    /// Adds `bytes` to the hash.
-    public mutating func update<Bytes: DataProtocol>(_ bytes: Bytes) {
-        for region in bytes.regions {
-            region.withUnsafeBytes { raw in
-                if let base = raw.baseAddress, raw.count > 0 { EVP_DigestUpdate(context, base, raw.count) }
-            }
-            count += Int64(region.count)
-        }
-    }
-
-    /// Adds raw memory to the hash.
-    public mutating func update(_ buffer: UnsafeRawBufferPointer) {
-        if let base = buffer.baseAddress, buffer.count > 0 { EVP_DigestUpdate(context, base, buffer.count) }
-        count += Int64(buffer.count)
-    }
-
-    /// The digest of everything added; the hasher cannot be used afterwards.
-    public consuming func finish() -> Digest {
-        var output = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        EVP_DigestFinal_ex(context, &output, &length)
-        var hex = [UInt8]()
-        hex.reserveCapacity(Int(length) * 2)
-        for byte in output.prefix(Int(length)) {
-            hex.append(Self.hexDigits[Int(byte >> 4)])
-            hex.append(Self.hexDigits[Int(byte & 0xf)])
-        }
-        return Digest(algorithm: algorithm, hex: String(decoding: hex, as: UTF8.self))
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    deinit { EVP_MD_CTX_free(context) }
-}
