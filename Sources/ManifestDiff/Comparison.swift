@@ -41,68 +41,6 @@ public struct SideSummary: Sendable, Equatable {
     public var configDigest: Digest?
 }
 
-/// One row of the parts table: a part's digest on each side.
-public struct PartRow: Sendable, Equatable {
-    /// "manifest", "config (image ID)", "layer 1", "diff_id 1", "linux/amd64", …
-    public var part: String
-    public var a: Digest?
-    public var b: Digest?
-    public var equal: Bool { a == b }
-    /// Size and media type of each side, where the part has them (made into text on request:
-    /// a table can have tens of thousands of rows).
-    public private(set) var aBlob: Blob?
-    public private(set) var bBlob: Blob?
-
-    /// A blob's size and media type.
-    public struct Blob: Sendable, Equatable {
-        public var size: Int64
-        public var mediaType: MediaType
-
-        init(_ descriptor: Descriptor) {
-            self.init(size: descriptor.size, mediaType: descriptor.mediaType)
-        }
-
-        init(size: Int64, mediaType: MediaType) {
-            self.size = size
-            self.mediaType = mediaType
-        }
-
-        /// "1.2 MiB, OCI layer (gzip)".
-        public var detail: String { ManifestComparison.detail(size: size, mediaType: mediaType) }
-    }
-
-    /// A row of two digests.
-    init(part: String, a: Digest?, b: Digest?) {
-        self.part = part
-        self.a = a
-        self.b = b
-    }
-
-    /// A row of two descriptors, with their sizes and media types.
-    init(part: String, a: Descriptor?, b: Descriptor?) {
-        self.init(part: part, a: a?.digest, b: b?.digest)
-        aBlob = a.map(Blob.init)
-        bBlob = b.map(Blob.init)
-    }
-
-    /// A row of `a[index]` and `b[index]`, either of which may be past its end.
-    init(part: String, _ a: UnsafeBufferPointer<Descriptor>, _ b: UnsafeBufferPointer<Descriptor>, at index: Int) {
-        self.init(part: part, a: index < a.count ? a[index].digest : nil, b: index < b.count ? b[index].digest : nil)
-        if index < a.count { aBlob = Blob(size: a[index].size, mediaType: a[index].mediaType) }
-        if index < b.count { bBlob = Blob(size: b[index].size, mediaType: b[index].mediaType) }
-    }
-
-    /// "1.2 MiB, OCI layer (gzip)" for side A, when the part has a size and media type.
-    public var aDetail: String? { aBlob?.detail }
-    /// The same for side B.
-    public var bDetail: String? { bBlob?.detail }
-    /// Both details, the text made once when both sides have the same size and media type.
-    public var details: (a: String?, b: String?) {
-        let a = aDetail
-        return (a, bBlob == aBlob ? a : bDetail)
-    }
-}
-
 /// The comparison of a pair of children (indexes are compared platform by platform).
 public struct PairVerdict: Sendable, Equatable {
     public var platform: String
@@ -125,7 +63,7 @@ public struct ManifestComparison: Sendable {
     public let sideBySideNote: String?
     /// The facts behind the verdict, one sentence each.
     public let evidence: [String]
-    public let parts: [PartRow]
+    public let parts: PartRows
     public let pairs: [PairVerdict]
     private let left: Manifest
     private let right: Manifest
@@ -138,7 +76,7 @@ public struct ManifestComparison: Sendable {
         causes = [analysis.verdict] + (analysis.inner.map { [$0] } ?? [])
         evidence = analysis.evidence
         pairs = analysis.pairs
-        parts = Self.parts(left, right)
+        parts = PartRows(left, right)
         (self.left, self.right, sideBySideNote) = Self.shown(left, right)
     }
 
@@ -204,50 +142,6 @@ public struct ManifestComparison: Sendable {
         }
         if bytes.last != UInt8(ascii: "\n") { lines.endLine() }
         return lines
-    }
-
-    // MARK: - Parts
-
-    static func parts(_ left: ImageTree, _ right: ImageTree) -> [PartRow] {
-        var rows = [PartRow(part: "manifest", a: left.manifest.descriptor, b: right.manifest.descriptor)]
-        switch (left.manifest.content, right.manifest.content) {
-        case (.index(let x), .index(let y)):
-            for (platform, l, r) in Analysis.pairChildren(x, y) {
-                rows.append(PartRow(part: platform, a: l, b: r))
-            }
-        case (.index, .image), (.image, .index):
-            let (index, image, indexOnLeft) = left.manifest.index != nil ? (left, right, true) : (right, left, false)
-            if let child = Analysis.matchingChild(of: index, for: image) {
-                let label = child.platform(in: index.manifest.index).map { "\($0) manifest" } ?? "paired manifest"
-                let (l, r) = indexOnLeft ? (child, image) : (image, child)
-                rows.append(PartRow(part: label, a: l.manifest.digest, b: r.manifest.digest))
-                appendImageParts(l, r, to: &rows)
-            }
-        case (.image, .image):
-            appendImageParts(left, right, to: &rows)
-        default:
-            break
-        }
-        return rows
-    }
-
-    /// The config, layer and diff_id rows of two images.
-    static func appendImageParts(_ left: ImageTree, _ right: ImageTree, to rows: inout [PartRow]) {
-        guard let x = left.manifest.image, let y = right.manifest.image else { return }
-        rows.reserveCapacity(rows.count + 1 + max(x.layers.count, y.layers.count) * 2)
-        rows.append(PartRow(part: "config (image ID)", a: x.config, b: y.config))
-        x.layers.withUnsafeBufferPointer { left in
-            y.layers.withUnsafeBufferPointer { right in
-                for index in 0..<max(left.count, right.count) {
-                    rows.append(PartRow(part: "layer \(index + 1)", left, right, at: index))
-                }
-            }
-        }
-        let leftIDs = diffIDs(left), rightIDs = diffIDs(right)
-        for index in 0..<max(leftIDs.count, rightIDs.count) {
-            rows.append(PartRow(part: "diff_id \(index + 1)", a: index < leftIDs.count ? leftIDs[index] : nil,
-                                b: index < rightIDs.count ? rightIDs[index] : nil))
-        }
     }
 
     static func diffIDs(_ tree: ImageTree) -> [Digest] {
