@@ -42,72 +42,108 @@ struct DiffPrinter {
     }
 
     /// One row a part (two where A and B differ): `=` or `≠`, the digests, sizes and media types.
-    /// A line's text is gathered and made inert in one piece (in pieces between colours).
     func writePartsTable(into output: inout Output.Pending, color: Bool) {
-        let labelWidth = max(8, comparison.parts.map { Self.columns($0.part) }.max() ?? 0)
-        var text: [UInt8] = []
-        func flush() {
-            text.withUnsafeBufferPointer { Sanitizer.append(validUTF8: $0, to: &output.bytes) }
-            text.removeAll(keepingCapacity: true)
+        let labelWidth = max(8, comparison.parts.widestLabels.map(Self.columns).max() ?? 0)
+        var table = PartsTable(color: color)
+        table.put(Self.fit("PART", labelWidth + 2) + "   A / B", .bold, into: &output)
+        table.endLine(into: &output)
+        for row in comparison.parts {
+            table.put(row.part)
+            table.putSpaces(labelWidth + 3 - Self.columns(row.part))
+            if row.equal {
+                table.put("=", .green, into: &output)
+                table.put(" ")
+                if row.aBlob != row.bBlob {
+                    // The same bytes under another media type (Docker → OCI): both are named.
+                    table.put(row.a)
+                    table.put("  (A: ")
+                    table.putDetail(row.aBlob)
+                    table.put("; B: ")
+                    table.putDetail(row.bBlob)
+                    table.put(")")
+                } else {
+                    table.putBlob(row.a, row.aBlob)
+                }
+            } else {
+                table.put("≠", .red, into: &output)
+                table.put(" A ")
+                table.putBlob(row.a, row.aBlob)
+                table.endLine(into: &output)
+                table.putSpaces(labelWidth + 4)
+                table.put("B ")
+                table.putBlob(row.b, row.bBlob)
+            }
+            table.endLine(into: &output)
         }
-        func put(_ piece: String) {
+    }
+
+    /// The parts table's text, gathered a line at a time and made inert in one piece (in pieces
+    /// between colours): a table can have tens of thousands of rows.
+    private struct PartsTable: ~Copyable {
+        let color: Bool
+        private var line = LineBuilder(capacity: 512)
+        private var number: [UInt8] = []
+        private var friendlyNames = FriendlyNames()
+
+        init(color: Bool) {
+            self.color = color
+        }
+
+        mutating func put(_ piece: String) {
             var piece = piece
-            piece.withUTF8 { text.append(contentsOf: $0) }
+            piece.withUTF8 { line.append($0) }
         }
-        func put(_ piece: String, _ paint: TextLine.Paint) {
+
+        mutating func put(_ piece: StaticString) {
+            line.append(piece)
+        }
+
+        mutating func putSpaces(_ count: Int) {
+            line.append(repeating: 0x20, count: count)
+        }
+
+        /// A digest, or `—`.
+        mutating func put(_ digest: Digest?) {
+            guard let digest else { return put("—") }
+            digest.withText { line.append($0) }
+        }
+
+        /// `piece` in `paint`, when colours are on.
+        mutating func put(_ piece: String, _ paint: TextLine.Paint, into output: inout Output.Pending) {
             guard color else { return put(piece) }
-            flush()
+            flush(into: &output)
             paint.start(into: &output.bytes)
             put(piece)
-            flush()
+            flush(into: &output)
             output.bytes += TextLine.reset
         }
-        func endLine() {
-            flush()
-            output.endLine()
-        }
-        var friendlyNames = FriendlyNames()
-        func putDetail(_ blob: PartRow.Blob?) {
+
+        /// "1.2 MiB, OCI layer (gzip)", or `—`.
+        mutating func putDetail(_ blob: PartRow.Blob?) {
             guard let blob else { return put("—") }
-            ByteCount.append(blob.size, to: &text)
+            number.removeAll(keepingCapacity: true)
+            ByteCount.append(blob.size, to: &number)
+            number.withUnsafeBufferPointer { line.append($0) }
             put(", ")
             put(friendlyNames[blob.mediaType])
         }
-        func putBlob(_ digest: Digest?, _ blob: PartRow.Blob?) {
-            put(digest?.description ?? "—")
+
+        /// A digest and its detail in parentheses.
+        mutating func putBlob(_ digest: Digest?, _ blob: PartRow.Blob?) {
+            put(digest)
             guard let blob else { return }
             put("  (")
             putDetail(blob)
             put(")")
         }
-        put(Self.fit("PART", labelWidth + 2) + "   A / B", .bold)
-        endLine()
-        for row in comparison.parts {
-            put(row.part)
-            text.append(contentsOf: repeatElement(0x20, count: labelWidth + 3 - Self.columns(row.part)))
-            if row.equal {
-                put("=", .green)
-                put(" ")
-                if row.aBlob != row.bBlob {
-                    // The same bytes under another media type (Docker → OCI): both are named.
-                    put(row.a?.description ?? "—")
-                    put("  (A: ")
-                    putDetail(row.aBlob)
-                    put("; B: ")
-                    putDetail(row.bBlob)
-                    put(")")
-                } else {
-                    putBlob(row.a, row.aBlob)
-                }
-            } else {
-                put("≠", .red)
-                put(" A ")
-                putBlob(row.a, row.aBlob)
-                endLine()
-                put(Self.blank(labelWidth + 4) + "B ")
-                putBlob(row.b, row.bBlob)
-            }
-            endLine()
+
+        mutating func endLine(into output: inout Output.Pending) {
+            flush(into: &output)
+            output.endLine()
+        }
+
+        private mutating func flush(into output: inout Output.Pending) {
+            line.flush { Sanitizer.append(validUTF8: $0, to: &output.bytes) }
         }
     }
 
@@ -126,7 +162,8 @@ struct DiffPrinter {
 
     /// How many characters `text` has (as many as bytes, for ASCII).
     static func columns(_ text: String) -> Int {
-        text.utf8.allSatisfy { $0 < 0x80 } ? text.utf8.count : text.count
+        var text = text
+        return text.withUTF8 { utf8 in utf8.allSatisfy { $0 < 0x80 } ? utf8.count : nil } ?? text.count
     }
 
     /// `text` cut or padded to exactly `width` characters (cut text ends in `…`).

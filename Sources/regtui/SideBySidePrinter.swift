@@ -16,59 +16,75 @@ struct SideBySidePrinter {
         }
     }
 
-    private func write(_ rows: [DiffRow], _ left: TextLines.LineBuffers, _ right: TextLines.LineBuffers, into output: inout Output.Pending) {
-        let numberWidth = String(max(left.count, right.count)).count
-        let column = max(10, (width - 3) / 2 - numberWidth - 1)
-        let spaces = [UInt8](repeating: 0x20, count: numberWidth + 1 + column)
-        let color = color
-        func paint(_ paint: TextLine.Paint?) { if color, let paint { paint.start(into: &output.bytes) } }
-        func reset(_ paint: TextLine.Paint?) { if color, paint != nil { output.bytes += TextLine.reset } }
-        func cell(_ index: Int?, _ texts: TextLines.LineBuffers, _ style: TextLine.Paint?) {
-            paint(style)
-            if let index {
-                output.bytes.appendDecimal(Int64(index + 1), width: numberWidth)
-                output.bytes.append(0x20)
-                Self.appendFitted(texts[index], column, padding: spaces, to: &output.bytes)
-            } else {
-                output.bytes += spaces
+    /// How a row of each kind looks: the colours of its two cells (empty without colour) and the mark between.
+    private struct Look {
+        var left: [UInt8] = []
+        var mark: StaticString
+        var right: [UInt8] = []
+
+        init(_ left: TextLine.Paint?, _ mark: StaticString, _ right: TextLine.Paint?, color: Bool) {
+            self.mark = mark
+            if color {
+                left?.start(into: &self.left)
+                right?.start(into: &self.right)
             }
-            reset(style)
         }
+    }
+
+    private func write(_ rows: [DiffRow], _ left: TextLines.LineBuffers, _ right: TextLines.LineBuffers, into output: inout Output.Pending) {
+        let layout = Layout(numberWidth: String(max(left.count, right.count)).count, width: width)
+        let looks = [Look(.dim, " │ ", .dim, color: color), Look(.yellow, " ≠ ", .yellow, color: color),
+                     Look(.red, " < ", nil, color: color), Look(nil, " > ", .green, color: color)]
+        var line = LineBuilder(capacity: 2 * layout.cellWidth + 64)
         for row in rows {
-            let (leftStyle, mark, rightStyle): (TextLine.Paint?, [UInt8], TextLine.Paint?) = switch row.kind {
-            case .equal: (.dim, Self.marks[0], .dim)
-            case .changed: (.yellow, Self.marks[1], .yellow)
-            case .removed: (.red, Self.marks[2], nil)
-            case .added: (nil, Self.marks[3], .green)
-            }
-            cell(row.left, left, leftStyle)
-            output.bytes += mark
-            cell(row.right, right, rightStyle)
+            let look = looks[Int(row.kind.rawValue)]
+            layout.cell(row.left, left, look.left, into: &line)
+            line.append(look.mark)
+            layout.cell(row.right, right, look.right, into: &line)
+            line.flush { output.bytes.append(contentsOf: $0) }
             output.endLine()
         }
     }
 
-    private static let marks = [" │ ", " ≠ ", " < ", " > "].map { Array($0.utf8) }
-    private static let ellipsis = Array("…".utf8)
+    /// Where a cell's parts go: its line number, a space, and the text in `column` columns.
+    private struct Layout {
+        let numberWidth: Int
+        let column: Int
+        var cellWidth: Int { numberWidth + 1 + column }
 
-    /// A line made inert and cut or padded to `width` columns (`padding` holds at least that
-    /// many spaces). Printable ASCII (what JSON pretty-printed mostly is) is copied as bytes;
-    /// anything else goes the long way.
-    static func appendFitted(_ line: UnsafeBufferPointer<UInt8>, _ width: Int, padding: [UInt8], to bytes: inout [UInt8]) {
-        var printable = true
-        for byte in line where byte < 0x20 || byte >= 0x7f {
-            printable = false
-            break
+        init(numberWidth: Int, width: Int) {
+            self.numberWidth = numberWidth
+            column = max(10, (width - 3) / 2 - numberWidth - 1)
         }
-        guard printable else {
-            return Sanitizer.append(DiffPrinter.fit(String(decoding: line, as: UTF8.self), width), to: &bytes)
+
+        /// Line `index` of `texts` (blank when nil), in `paint` when it is not empty.
+        func cell(_ index: Int?, _ texts: TextLines.LineBuffers, _ paint: [UInt8], into line: inout LineBuilder) {
+            paint.withUnsafeBufferPointer { line.append($0) }
+            if let index {
+                line.appendDecimal(index + 1, width: numberWidth)
+                line.append(0x20)
+                SideBySidePrinter.appendFitted(texts[index], column, to: &line)
+            } else {
+                line.append(repeating: 0x20, count: cellWidth)
+            }
+            if !paint.isEmpty { TextLine.reset.withUnsafeBufferPointer { line.append($0) } }
         }
-        if line.count > width {
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: line[..<(width - 1)]))
-            bytes += ellipsis
+    }
+
+    /// A line made inert and cut or padded to `width` columns. Printable ASCII (what JSON
+    /// pretty-printed mostly is) is copied as bytes; anything else goes the long way.
+    static func appendFitted(_ text: UnsafeBufferPointer<UInt8>, _ width: Int, to line: inout LineBuilder) {
+        guard text.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else {
+            var inert: [UInt8] = []
+            Sanitizer.append(DiffPrinter.fit(String(decoding: text, as: UTF8.self), width), to: &inert)
+            return inert.withUnsafeBufferPointer { line.append($0) }
+        }
+        if text.count > width {
+            line.append(UnsafeBufferPointer(rebasing: text[..<(width - 1)]))
+            line.append("…")
         } else {
-            bytes.append(contentsOf: line)
-            bytes.append(contentsOf: padding[..<(width - line.count)])
+            line.append(text)
+            line.append(repeating: 0x20, count: width - text.count)
         }
     }
 }

@@ -50,6 +50,35 @@ import Testing
         #expect(rows.allSatisfy { $0.count <= 200 })
     }
 
+    /// Manifest text that could act on a terminal (C1 controls, DEL, bidirectional overrides) is
+    /// shown inert in the side-by-side view and the parts table, also in a line long enough to be
+    /// cut and a media type long enough to widen the table past its usual line.
+    @Test func hostileTextIsShownInertInTheHumanView() async throws {
+        let folder = NSTemporaryDirectory() + "regtui-diff-hostile-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let hostile = "\u{9b}31m\u{202e}\u{7f}"
+        let longType = "application/x-" + String(repeating: hostile, count: 300)
+        func manifest(_ layerDigit: Character) -> String {
+            #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","#
+                + #""config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:\#(String(repeating: "c", count: 64))","size":2},"#
+                + #""layers":[{"mediaType":"\#(longType)","digest":"sha256:\#(String(repeating: layerDigit, count: 64))","size":7}],"#
+                + #""annotations":{"note":"\#(String(repeating: hostile, count: 100))"}}"#
+        }
+        try manifest("a").write(toFile: folder + "/a.json", atomically: true, encoding: .utf8)
+        try manifest("b").write(toFile: folder + "/b.json", atomically: true, encoding: .utf8)
+        let result = try await regtui(["diff", "file:\(folder)/a.json", "file:\(folder)/b.json", "--width", "120"])
+        #expect(result.status == 1, "\(result.stderr)")
+        let text = result.text
+        for unsafe in ["\u{9b}", "\u{202e}", "\u{7f}", "\u{1b}"] { #expect(!text.contains(unsafe)) }
+        #expect(text.contains(#"\x9b31m\u{202e}\x7f"#), "the controls are written as escapes")
+        let table = text.split(separator: "\n").filter { $0.hasPrefix("layer 1") || $0.hasPrefix("      ") && $0.contains("B sha256:b") }
+        #expect(table.count == 2 && table.allSatisfy { $0.contains(String(repeating: #"\x9b31m\u{202e}\x7f"#, count: 300)) },
+                "both rows of the layer name its whole media type, inert")
+        let note = text.split(separator: "\n").filter { $0.contains("\"note\"") }
+        #expect(note.count == 1 && note[0].contains("…") && note[0].contains(" │ "), "the long line is cut to its column on both sides")
+    }
+
     @Test func bytesViewMakesWhitespaceVisible() async throws {
         let result = try await regtui(["diff", ref("base"), ref("reserialized"), "--bytes", "--width", "120"])
         #expect(result.text.contains("·"))

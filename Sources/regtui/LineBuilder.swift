@@ -1,0 +1,81 @@
+import Foundation
+
+/// One line of output gathered with plain stores into a buffer of its own, then handed on in one
+/// piece: a view of a hundred thousand rows costs one append to the output a row, not one a
+/// piece. Grows when a line is longer than it has room for.
+struct LineBuilder: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// How many bytes the line has so far.
+    private(set) var count = 0
+
+    init(capacity: Int = 1024) {
+        self.capacity = max(16, capacity)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The line so far.
+    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
+        makeRoom(bytes.count)
+        (base + count).initialize(from: source, count: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func append(_ text: StaticString) {
+        append(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func append(_ byte: UInt8) {
+        makeRoom(1)
+        base[count] = byte
+        count += 1
+    }
+
+    mutating func append(repeating byte: UInt8, count repeats: Int) {
+        guard repeats > 0 else { return }
+        makeRoom(repeats)
+        (base + count).initialize(repeating: byte, count: repeats)
+        count += repeats
+    }
+
+    /// `value` in decimal, right-aligned in `width` columns with spaces.
+    mutating func appendDecimal(_ value: Int, width: Int = 0) {
+        var digits = 1
+        var rest = value.magnitude
+        while rest >= 10 { rest /= 10; digits += 1 }
+        let length = digits + (value < 0 ? 1 : 0)
+        append(repeating: 0x20, count: width - length)
+        makeRoom(length)
+        rest = value.magnitude
+        for position in stride(from: count + length - 1, through: count + length - digits, by: -1) {
+            base[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
+        if value < 0 { base[count] = UInt8(ascii: "-") }
+        count += length
+    }
+
+    /// Hands the line to `body` and empties it.
+    mutating func flush(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        body(bytes)
+        count = 0
+    }
+
+    private mutating func makeRoom(_ extra: Int) {
+        guard extra > capacity - count else { return }
+        let (needed, overflow) = count.addingReportingOverflow(extra)
+        precondition(!overflow, "a line longer than memory")
+        var grown = capacity
+        while grown < needed { grown = grown > Int.max / 2 ? needed : grown * 2 }
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        larger.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = larger
+        capacity = grown
+    }
+}
