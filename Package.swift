@@ -8,25 +8,25 @@ let package = Package(
         .executable(name: "regtui", targets: ["regtui"]),
     ],
     targets: [
-        // C system libraries from Debian, reached through pkg-config.
-        .systemLibrary(name: "CCurl", pkgConfig: "libcurl",
-                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        // C system libraries from Debian. libcurl and libarchive are not linked: CShims opens
+        // them on first use (their headers are on the compiler's default path).
+        .systemLibrary(name: "CCurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
         // No pkgConfig: ncursesw's flags include -D_XOPEN_SOURCE, which SwiftPM refuses; the
         // module map links ncursesw and tinfo itself.
         .systemLibrary(name: "CNcursesw", providers: [.apt(["libncursesw5-dev"])]),
-        .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
-        // One-line C wrappers for variadic and macro APIs.
-        .target(name: "CShims", dependencies: ["CCurl"]),
+        .systemLibrary(name: "CArchive", providers: [.apt(["libarchive-dev"])]),
+        // One-line C wrappers for variadic and macro APIs, and libcurl and libarchive opened on first use.
+        .target(name: "CShims", dependencies: ["CCurl", "CArchive"]),
         .target(name: "CCursesShims", dependencies: ["CNcursesw"]),
 
         .target(name: "OCI", dependencies: ["CCrypto"]),
         .target(name: "Registry", dependencies: ["OCI", "CCurl", "CShims"]),
         .target(name: "TransferModel", dependencies: ["OCI"]),
-        .target(name: "Stores", dependencies: ["OCI", "Registry", "CArchive"]),
+        .target(name: "Stores", dependencies: ["OCI", "Registry", "CArchive", "CShims"]),
         .target(name: "FileTree", dependencies: ["OCI"]),
-        .target(name: "LayerFiles", dependencies: ["OCI", "FileTree", "Registry", "Stores", "CArchive"]),
+        .target(name: "LayerFiles", dependencies: ["OCI", "FileTree", "Registry", "Stores", "CArchive", "CShims"]),
         .target(name: "Transfer", dependencies: ["OCI", "Registry", "Stores", "TransferModel"]),
         .target(name: "ManifestDiff", dependencies: ["OCI"]),
         .target(name: "TerminalUI", dependencies: ["OCI"]),

@@ -114,6 +114,7 @@ private final class ArchiveScan {
 
     /// libarchive reading the pipe: as a tar, or (`raw`) as one stream of decompressed bytes.
     private func open(raw: Bool) throws(RegistryError) -> OpaquePointer {
+        try SystemLibraries.requireArchive()
         guard let archive = archive_read_new() else { throw .unexpected("libarchive could not start") }
         archive_read_support_filter_all(archive)
         if raw { archive_read_support_format_raw(archive) } else { archive_read_support_format_tar(archive) }

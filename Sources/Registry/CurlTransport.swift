@@ -69,6 +69,7 @@ public final class CurlTransport: Transport {
     public func send(_ request: HTTPRequest, sink: SinkSelector?) async throws(TransportError) -> HTTPResponse {
         // Once, before the first transfer (not when the client is made: the UI's first frame
         // does not wait for OpenSSL to start).
+        if let problem = SystemLibraries.curlProblem { throw TransportError(kind: .other, url: request.url.absoluteString, message: problem) }
         _ = Self.globalInit
         let context = TransferContext(request: request, sinkSelector: sink)
         let handle = takeHandle()

@@ -13,6 +13,7 @@ final class TarReader {
 
     init(path: String, what: String) throws(RegistryError) {
         guard FileIO.exists(path) else { throw .notFound(what: "\(what) (there is no file \(path))", details: []) }
+        try SystemLibraries.requireArchive()
         archive = archive_read_new()
         archive_read_support_filter_all(archive)
         archive_read_support_format_tar(archive)
@@ -89,6 +90,7 @@ final class TarWriter: @unchecked Sendable {
     private let what: String
 
     init(destination: String, what: String) throws(RegistryError) {
+        try SystemLibraries.requireArchive()
         let (temporary, descriptor) = try FileIO.temporaryFile(beside: destination, what: what)
         close(descriptor)
         self.destination = destination

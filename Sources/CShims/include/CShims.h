@@ -4,6 +4,11 @@
 // Every symbol here starts with `regtui_`.
 #include <curl/curl.h>
 
+// libcurl and libarchive are opened on first use (lazy_libraries.c). These say why one cannot
+// be, or NULL when it is open; call before the library's first function.
+const char *regtui_curl_problem(void);
+const char *regtui_archive_problem(void);
+
 typedef size_t (*regtui_curl_data_callback)(char *data, size_t size, size_t count, void *context);
 
 CURLcode regtui_curl_setopt_long(CURL *handle, CURLoption option, long value);
