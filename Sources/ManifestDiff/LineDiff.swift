@@ -20,17 +20,17 @@ public enum LineDiff {
     }
 
     private struct Search {
-        let a: [Int]
-        let b: [Int]
+        let a: [Int32]
+        let b: [Int32]
         var result: [(Int, Int)] = []
         /// Per line number: how often it occurs in the stretch of `a` and of `b` being searched,
         /// and where (the last place). Zero again after each search.
         private var countA: [Int32]
         private var countB: [Int32]
-        private var placeA: [Int]
-        private var placeB: [Int]
+        private var placeA: [Int32]
+        private var placeB: [Int32]
 
-        init(a: [Int], b: [Int], distinct: Int) {
+        init(a: [Int32], b: [Int32], distinct: Int) {
             self.a = a
             self.b = b
             countA = Array(repeating: 0, count: distinct)
@@ -78,19 +78,19 @@ public enum LineDiff {
         /// (the longest such chain, by patience sorting).
         private mutating func uniqueAnchors(_ aRange: Range<Int>, _ bRange: Range<Int>) -> [(Int, Int)] {
             for index in aRange {
-                countA[a[index]] &+= 1
-                placeA[a[index]] = index
+                countA[Int(a[index])] &+= 1
+                placeA[Int(a[index])] = Int32(index)
             }
-            for index in bRange where b[index] >= 0 && countA[b[index]] == 1 {
-                countB[b[index]] &+= 1
-                placeB[b[index]] = index
+            for index in bRange where b[index] >= 0 && countA[Int(b[index])] == 1 {
+                countB[Int(b[index])] &+= 1
+                placeB[Int(b[index])] = Int32(index)
             }
             var pairs: [(Int, Int)] = []
-            for index in aRange where countA[a[index]] == 1 && countB[a[index]] == 1 {
-                pairs.append((index, placeB[a[index]]))
+            for index in aRange where countA[Int(a[index])] == 1 && countB[Int(a[index])] == 1 {
+                pairs.append((index, Int(placeB[Int(a[index])])))
             }
-            for index in aRange { countA[a[index]] = 0 }
-            for index in bRange where b[index] >= 0 { countB[b[index]] = 0 }
+            for index in aRange { countA[Int(a[index])] = 0 }
+            for index in bRange where b[index] >= 0 { countB[Int(b[index])] = 0 }
             return pairs.isEmpty ? [] : LineDiff.longestIncreasingChain(pairs)
         }
     }
@@ -119,7 +119,7 @@ public enum LineDiff {
 
     /// Myers' O((N+M)·D) shortest edit script, for small ranges. Each round's frontier is kept
     /// (only the diagonals it reached) to walk back through.
-    static func myers(_ a: [Int], _ aRange: Range<Int>, _ b: [Int], _ bRange: Range<Int>, into result: inout [(Int, Int)]) {
+    static func myers(_ a: [Int32], _ aRange: Range<Int>, _ b: [Int32], _ bRange: Range<Int>, into result: inout [(Int, Int)]) {
         let n = aRange.count, m = bRange.count
         let offset = n + m
         var frontier = [Int](repeating: 0, count: 2 * offset + 2)

@@ -8,11 +8,12 @@ import OCI
 /// Lines are found in an open-addressing table by their hash (Swift's `Hasher`: seeded per
 /// process, so a registry cannot choose lines that all collide) and compared byte for byte.
 struct LineNumbering {
-    let left: [Int]
-    let right: [Int]
+    let left: [Int32]
+    let right: [Int32]
     let distinct: Int
 
     init(_ a: TextLines, _ b: TextLines) {
+        precondition(a.count < Int32.max && b.count < Int32.max, "texts of fewer than 2³¹ lines")
         (left, right, distinct) = a.withLineBuffers { a in
             b.withLineBuffers { b in
                 var table = Table(lines: a)
@@ -25,40 +26,42 @@ struct LineNumbering {
 
     private struct Table {
         let lines: TextLines.LineBuffers
-        /// A number per slot, -1 where empty. Twice as many slots as lines, at least.
-        private var slots: [Int32]
+        /// Per slot: the high 32 bits of its line's hash, and its number + 1 (0 where empty), in
+        /// one word, so a probe reads one place. Twice as many slots as lines, at least.
+        private var slots: [UInt64]
         private let mask: Int
-        /// Per number: its line's hash, and the first line of `lines` that has it.
-        private var hashes: [Int] = []
-        private var firstLine: [Int] = []
+        /// Per number: the first line of `lines` that has it.
+        private var firstLine: [Int32] = []
 
         init(lines: TextLines.LineBuffers) {
             self.lines = lines
             var size = 16
             while size < lines.count * 2 { size *= 2 }
-            slots = Array(repeating: -1, count: size)
+            slots = Array(repeating: 0, count: size)
             mask = size - 1
         }
 
-        var count: Int { hashes.count }
+        var count: Int { firstLine.count }
 
         /// The number of `bytes` (line `line` of its text); a new one when `adding` and no
         /// equal line has one, else -1.
-        mutating func number(of bytes: UnsafeBufferPointer<UInt8>, line: Int, adding: Bool) -> Int {
+        mutating func number(of bytes: UnsafeBufferPointer<UInt8>, line: Int, adding: Bool) -> Int32 {
             var hasher = Hasher()
             hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
-            let hash = hasher.finalize()
-            var slot = hash & mask
-            while slots[slot] >= 0 {
-                let number = Int(slots[slot])
-                if hashes[number] == hash, Self.equal(lines[firstLine[number]], bytes) { return number }
+            let hash = UInt64(bitPattern: Int64(hasher.finalize()))
+            let tag = hash & 0xffff_ffff_0000_0000
+            var slot = Int(truncatingIfNeeded: hash) & mask
+            while slots[slot] != 0 {
+                let entry = slots[slot]
+                let number = Int32(truncatingIfNeeded: entry) &- 1
+                if entry & 0xffff_ffff_0000_0000 == tag, Self.equal(lines[Int(firstLine[Int(number)])], bytes) { return number }
                 slot = (slot + 1) & mask
             }
             guard adding else { return -1 }
-            slots[slot] = Int32(hashes.count)
-            hashes.append(hash)
-            firstLine.append(line)
-            return hashes.count - 1
+            let number = Int32(firstLine.count)
+            slots[slot] = tag | UInt64(UInt32(number + 1))
+            firstLine.append(Int32(line))
+            return number
         }
 
         private static func equal(_ x: UnsafeBufferPointer<UInt8>, _ y: UnsafeBufferPointer<UInt8>) -> Bool {
