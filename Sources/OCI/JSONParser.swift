@@ -43,7 +43,7 @@ struct Parser {
                 position += 1
                 skipWhitespace()
                 try value(depth: depth + 1)
-                nodes[slot].count += 1
+                guard nodes[slot].countOneMore() else { throw error("more than \(JSONTree.Node.maxCount) members or items in one container") }
                 skipWhitespace()
                 guard position < bytes.count else { throw error("unterminated object") }
                 if bytes[position] == UInt8(ascii: ",") { position += 1; continue }
@@ -57,7 +57,7 @@ struct Parser {
             while true {
                 skipWhitespace()
                 try value(depth: depth + 1)
-                nodes[slot].count += 1
+                guard nodes[slot].countOneMore() else { throw error("more than \(JSONTree.Node.maxCount) members or items in one container") }
                 skipWhitespace()
                 guard position < bytes.count else { throw error("unterminated array") }
                 if bytes[position] == UInt8(ascii: ",") { position += 1; continue }

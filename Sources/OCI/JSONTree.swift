@@ -49,14 +49,37 @@ public struct JSONTree: Sendable {
 
     /// One value: its kind, its bytes `start..<end`, how many members or items it has, and the
     /// index of the first node after it (its members or items lie in between, keys before values).
+    /// Sixteen bytes: a manifest of tens of thousands of descriptors has hundreds of thousands.
     struct Node: Sendable {
-        var kind: JSONValue.Kind
         var start: UInt32
         var end: UInt32
-        var count: UInt32 = 0
-        var next: UInt32 = 0
+        /// The count (low 29 bits), the kind (2 bits) and, for a string, whether it has escapes.
+        private var packed: UInt32
+        var next: UInt32
+
+        /// The most members or items one container can have.
+        static let maxCount: UInt32 = 1 << 29 - 1
+
+        init(kind: JSONValue.Kind, start: UInt32, end: UInt32, next: UInt32 = 0, escaped: Bool = false) {
+            self.start = start
+            self.end = end
+            self.next = next
+            packed = UInt32(kind.rawValue) << 29 | (escaped ? 1 << 31 : 0)
+        }
+
+        var kind: JSONValue.Kind { JSONValue.Kind(rawValue: UInt8(packed >> 29 & 3))! }
+
         /// A string with `\` escapes, whose text is not its value.
-        var escaped = false
+        var escaped: Bool { packed >> 31 == 1 }
+
+        var count: UInt32 { packed & Self.maxCount }
+
+        /// Counts one more member or item; false when the container already has `maxCount`.
+        mutating func countOneMore() -> Bool {
+            guard count < Self.maxCount else { return false }
+            packed += 1
+            return true
+        }
     }
 }
 
