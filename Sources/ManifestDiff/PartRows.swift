@@ -39,9 +39,19 @@ public struct PartRow: Sendable, Equatable {
 
     /// A row of `a[index]` and `b[index]`, either of which may be past its end.
     init(part: String, _ a: [Descriptor], _ b: [Descriptor], at index: Int) {
-        self.init(part: part, a: index < a.count ? a[index].digest : nil, b: index < b.count ? b[index].digest : nil)
-        if index < a.count { aBlob = Blob(size: a[index].size, mediaType: a[index].mediaType) }
-        if index < b.count { bBlob = Blob(size: b[index].size, mediaType: b[index].mediaType) }
+        self.init(part: part, a: Digest?.none, b: Digest?.none)
+        // Through buffer pointers: the fields are read where they lie, not from a copy of the
+        // whole descriptor.
+        a.withUnsafeBufferPointer { a in
+            guard index < a.count else { return }
+            self.a = a[index].digest
+            aBlob = Blob(size: a[index].size, mediaType: a[index].mediaType)
+        }
+        b.withUnsafeBufferPointer { b in
+            guard index < b.count else { return }
+            self.b = b[index].digest
+            bBlob = Blob(size: b[index].size, mediaType: b[index].mediaType)
+        }
     }
 
     /// A row of two descriptors, with their sizes and media types.

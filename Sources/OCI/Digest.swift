@@ -29,20 +29,28 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible, Comparable, C
     private typealias Hash = (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)
 
     /// `algorithm:hex`, as registries write it.
-    public var description: String { withText { String(decoding: $0, as: UTF8.self) } }
+    public var description: String {
+        var text = ""
+        withText { text = String(decoding: $0, as: UTF8.self) }
+        return text
+    }
 
     /// Runs `body` on the UTF-8 of `algorithm:hex`, without making a string: a table can print
     /// tens of thousands of digests.
-    public func withText<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    /// (Not generic, so callers in other modules need no generic metadata: it is called once a
+    /// row.)
+    public func withText(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         let name = algorithm.name
-        let length = name.utf8CodeUnitCount + 1 + algorithm.hexLength
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { text in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.longestText) { text in
             _ = text.initialize(from: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
             text[name.utf8CodeUnitCount] = UInt8(ascii: ":")
-            _ = writeHex(into: UnsafeMutableBufferPointer(rebasing: text[(name.utf8CodeUnitCount + 1)...]), digits: algorithm.hexLength)
-            return body(UnsafeBufferPointer(text))
+            let digits = writeHex(into: UnsafeMutableBufferPointer(rebasing: text[(name.utf8CodeUnitCount + 1)...]), digits: algorithm.hexLength)
+            body(UnsafeBufferPointer(rebasing: text[..<(name.utf8CodeUnitCount + 1 + digits)]))
         }
     }
+
+    /// The length of the longest digest's text (`sha512:` and 128 hex digits).
+    private static let longestText = 7 + 128
 
     /// Lower-case hex encoding of the hash.
     public var hex: String { hexPrefix(algorithm.hexLength) }

@@ -66,8 +66,12 @@ struct LineBuilder: ~Copyable {
         count = 0
     }
 
+    @inline(__always)
     private mutating func makeRoom(_ extra: Int) {
-        guard extra > capacity - count else { return }
+        if extra > capacity - count { grow(by: extra) }
+    }
+
+    private mutating func grow(by extra: Int) {
         let (needed, overflow) = count.addingReportingOverflow(extra)
         precondition(!overflow, "a line longer than memory")
         var grown = capacity
