@@ -103,22 +103,23 @@ public struct ManifestComparison: Sendable {
 
     /// Both manifests pretty-printed (key order and scalars as written), lined up. Computed on
     /// request: a JSON report does not need it.
-    public func json() -> SideBySide { Self.lineUp(left, right, exactBytes: false) }
+    public func json() -> SideBySide { SideBySide(left: Self.text(of: left, exactBytes: false), right: Self.text(of: right, exactBytes: false)) }
 
     /// The exact bytes lined up, whitespace made visible (`·` space, `→` tab, `␍` carriage
     /// return, `⏎` end of line): whitespace alone changes a digest.
-    public func exactBytes() -> SideBySide { Self.lineUp(left, right, exactBytes: true) }
+    public func exactBytes() -> SideBySide { SideBySide(left: Self.text(of: left, exactBytes: true), right: Self.text(of: right, exactBytes: true)) }
 
-    /// What `json()` or `exactBytes()` of the comparison of `left` and `right` gives, without
-    /// comparing them first: a large pair is lined up while it is being compared.
-    public static func lineUp(_ left: ImageTree, _ right: ImageTree, exactBytes: Bool) -> SideBySide {
+    /// The two manifests the comparison of `left` and `right` shows side by side, found without
+    /// comparing them: a large pair's texts are made and lined up while it is being compared.
+    public static func shownManifests(_ left: ImageTree, _ right: ImageTree) -> (left: Manifest, right: Manifest) {
         let shown = shown(left, right)
-        return lineUp(shown.left, shown.right, exactBytes: exactBytes)
+        return (shown.left, shown.right)
     }
 
-    private static func lineUp(_ left: Manifest, _ right: Manifest, exactBytes: Bool) -> SideBySide {
-        exactBytes ? SideBySide(left: visibleLines(left.bytes), right: visibleLines(right.bytes))
-            : SideBySide(left: left.tree.prettyLines(), right: right.tree.prettyLines())
+    /// The text one side of the view shows: `manifest` pretty-printed, or its exact bytes with
+    /// whitespace made visible.
+    public static func text(of manifest: Manifest, exactBytes: Bool) -> TextLines {
+        exactBytes ? visibleLines(manifest.bytes) : manifest.tree.prettyLines()
     }
 
     static func summary(_ tree: ImageTree) -> SideSummary {

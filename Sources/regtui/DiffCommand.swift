@@ -82,9 +82,13 @@ struct DiffCommand: Command {
             KeptUntilExit.keep([treeA, treeB, comparison] as [any Sendable])
             return Self.status(comparison)
         }
-        // The two texts are lined up on one core while the other compares them and writes the
-        // parts table.
-        async let view = ManifestComparison.lineUp(treeA, treeB, exactBytes: exactBytes)
+        // The two texts are made on two cores, then lined up on one while the other compares
+        // the manifests and writes the parts table.
+        let shown = ManifestComparison.shownManifests(treeA, treeB)
+        async let leftText = ManifestComparison.text(of: shown.left, exactBytes: exactBytes)
+        let rightText = ManifestComparison.text(of: shown.right, exactBytes: exactBytes)
+        let texts = (left: await leftText, right: rightText)
+        async let view = SideBySide(left: texts.left, right: texts.right)
         let comparison = ManifestComparison(treeA, treeB)
         let findings = try await contents(context)
         let color = context.output.stdoutIsTerminal && !Output.noColor
