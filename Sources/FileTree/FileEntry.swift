@@ -25,7 +25,13 @@ public struct FileEntry: Sendable, Hashable, Encodable {
     /// Seconds since 1970.
     public var mtime: Int64
     /// The sha256 of a regular file's bytes, when it was asked for.
-    public var sha256: Digest?
+    public var sha256: Digest? {
+        get { hash?.digest }
+        set { hash = newValue.map(HashBox.init) }
+    }
+    /// Out of line: most entries have none (a listing hashes nothing), and a digest inline is
+    /// 72 bytes, for each of a million entries.
+    private var hash: HashBox?
     /// The 1-based layer that last wrote it.
     public var layer: Int
 
@@ -39,7 +45,7 @@ public struct FileEntry: Sendable, Hashable, Encodable {
         self.size = size
         self.linkTarget = linkTarget
         self.mtime = mtime
-        self.sha256 = sha256
+        self.hash = sha256.map(HashBox.init)
         self.layer = layer
     }
 
@@ -80,6 +86,16 @@ public struct FileEntry: Sendable, Hashable, Encodable {
             parts.append(part)
         }
         return "/" + parts.joined(separator: "/")
+    }
+
+    /// A file's digest, shared by the copies of its entry.
+    private final class HashBox: Hashable, Sendable {
+        let digest: Digest
+
+        init(_ digest: Digest) { self.digest = digest }
+
+        static func == (lhs: HashBox, rhs: HashBox) -> Bool { lhs.digest == rhs.digest }
+        func hash(into hasher: inout Hasher) { hasher.combine(digest) }
     }
 
     enum CodingKeys: String, CodingKey {
