@@ -1,7 +1,9 @@
-extension Array where Element == UInt8 {
-    /// Appends `value` in decimal ASCII, right-aligned in `width` columns with spaces: tables of
-    /// tens of thousands of rows write their numbers without making a string each.
-    public mutating func appendDecimal(_ value: Int64, width: Int = 0) {
+/// Numbers written as decimal ASCII without making a string: tables of tens of thousands of rows
+/// write a few numbers a row.
+public enum DecimalBytes {
+    /// Runs `body` on the decimal ASCII of `value` (a `-` before a negative one).
+    public static func with(_ value: Int64, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        // 19 digits and a sign hold every Int64.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
             var start = digits.count
             var rest = value.magnitude
@@ -14,9 +16,17 @@ extension Array where Element == UInt8 {
                 start -= 1
                 digits[start] = UInt8(ascii: "-")
             }
-            let count = digits.count - start
-            if width > count { append(contentsOf: repeatElement(0x20, count: width - count)) }
-            append(contentsOf: UnsafeMutableBufferPointer(rebasing: digits[start...]))
+            body(UnsafeBufferPointer(rebasing: digits[start...]))
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends `value` in decimal ASCII, right-aligned in `width` columns with spaces.
+    public mutating func appendDecimal(_ value: Int64, width: Int = 0) {
+        DecimalBytes.with(value) { digits in
+            if width > digits.count { append(contentsOf: repeatElement(0x20, count: width - digits.count)) }
+            append(contentsOf: digits)
         }
     }
 }

@@ -170,13 +170,6 @@ struct DiffPrinter {
     static func fit(_ text: String, _ width: Int) -> String {
         let count = columns(text)
         if count > width { return String(text.prefix(width - 1)) + "…" }
-        return text + Self.blank(width - count)
+        return text + String(repeating: " ", count: width - count)
     }
-
-    /// `count` spaces.
-    static func blank(_ count: Int) -> String {
-        count < blanks.count ? blanks[max(0, count)] : String(repeating: " ", count: count)
-    }
-
-    private static let blanks = (0..<256).map { String(repeating: " ", count: $0) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OCI
 
 /// One line of output gathered with plain stores into a buffer of its own, then handed on in one
 /// piece: a view of a hundred thousand rows costs one append to the output a row, not one a
@@ -45,19 +46,10 @@ struct LineBuilder: ~Copyable {
 
     /// `value` in decimal, right-aligned in `width` columns with spaces.
     mutating func appendDecimal(_ value: Int, width: Int = 0) {
-        var digits = 1
-        var rest = value.magnitude
-        while rest >= 10 { rest /= 10; digits += 1 }
-        let length = digits + (value < 0 ? 1 : 0)
-        append(repeating: 0x20, count: width - length)
-        makeRoom(length)
-        rest = value.magnitude
-        for position in stride(from: count + length - 1, through: count + length - digits, by: -1) {
-            base[position] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
+        DecimalBytes.with(Int64(value)) { digits in
+            append(repeating: 0x20, count: width - digits.count)
+            append(digits)
         }
-        if value < 0 { base[count] = UInt8(ascii: "-") }
-        count += length
     }
 
     /// Hands the line to `body` and empties it.
