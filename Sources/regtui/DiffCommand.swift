@@ -83,21 +83,29 @@ struct DiffCommand: Command {
             return Self.status(comparison)
         }
         // The two texts are made on two cores, then lined up on one while the other compares
-        // the manifests and writes the parts table.
+        // the manifests and writes the parts table; the first starts rendering the view, and
+        // both finish it.
         let shown = ManifestComparison.shownManifests(treeA, treeB)
         async let leftText = ManifestComparison.text(of: shown.left, exactBytes: exactBytes)
         let rightText = ManifestComparison.text(of: shown.right, exactBytes: exactBytes)
         let texts = (left: await leftText, right: rightText)
-        async let view = SideBySide(left: texts.left, right: texts.right)
-        let comparison = ManifestComparison(treeA, treeB)
-        let findings = try await contents(context)
         let color = context.output.stdoutIsTerminal && !Output.noColor
+        let writer = SideBySideWriter(printer: SideBySidePrinter(width: width ?? Self.terminalWidth() ?? 160, color: color))
+        async let view: SideBySide = {
+            let view = SideBySide(left: texts.left, right: texts.right)
+            writer.viewReady(view)
+            return view
+        }()
+        let comparison = ManifestComparison(treeA, treeB)
+        let findings: ContentFindings
+        do { findings = try await contents(context) } catch {
+            writer.abandon()  // else the view's task would wait for its turn to write, for ever
+            throw error
+        }
         let printer = DiffPrinter(comparison: comparison, details: findings.lines(verdict: comparison.verdict))
         context.output.stream { printer.writeHeaderAndParts(into: &$0, color: color) }
-        let lines = await view
-        let sideBySide = SideBySidePrinter(width: width ?? Self.terminalWidth() ?? 160, color: color)
-        context.output.stream { sideBySide.write(lines, into: &$0) }
-        KeptUntilExit.keep([treeA, treeB, comparison, lines] as [any Sendable])
+        writer.aboveWritten()
+        KeptUntilExit.keep([treeA, treeB, comparison, await view] as [any Sendable])
         return Self.status(comparison)
     }
 

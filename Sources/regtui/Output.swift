@@ -86,19 +86,21 @@ struct Output: Sendable {
     /// How much output is gathered before one write(2).
     static let pieceSize = 1 << 16
 
-    /// Output gathered into pieces of `pieceSize`.
+    /// Output gathered into pieces of `pieceSize` (or, not `flushingWhenFull`, until `flush`).
     struct Pending {
         let descriptor: Int32
         var bytes: [UInt8] = []
+        let flushingWhenFull: Bool
 
-        init(descriptor: Int32) {
+        init(descriptor: Int32, flushingWhenFull: Bool = true) {
             self.descriptor = descriptor
+            self.flushingWhenFull = flushingWhenFull
             bytes.reserveCapacity(Output.pieceSize + 4096)
         }
 
         mutating func endLine() {
             bytes.append(0x0a)
-            if bytes.count >= Output.pieceSize { flush() }
+            if flushingWhenFull && bytes.count >= Output.pieceSize { flush() }
         }
 
         mutating func flush() {

@@ -10,9 +10,14 @@ struct SideBySidePrinter {
     let width: Int
     let color: Bool
 
-    func write(_ view: SideBySide, into output: inout Output.Pending) {
+    /// Rows `rows` of `view` (all of them when nil).
+    func write(_ view: SideBySide, rows: Range<Int>? = nil, into output: inout Output.Pending) {
         view.left.withLineBuffers { left in
-            view.right.withLineBuffers { right in write(view.rows, left, right, into: &output) }
+            view.right.withLineBuffers { right in
+                view.rows.withUnsafeBufferPointer { all in
+                    write(UnsafeBufferPointer(rebasing: all[rows ?? all.indices]), left, right, numbered: max(left.count, right.count), into: &output)
+                }
+            }
         }
     }
 
@@ -31,8 +36,9 @@ struct SideBySidePrinter {
         }
     }
 
-    private func write(_ rows: [DiffRow], _ left: TextLines.LineBuffers, _ right: TextLines.LineBuffers, into output: inout Output.Pending) {
-        let layout = Layout(numberWidth: String(max(left.count, right.count)).count, width: width)
+    private func write(_ rows: UnsafeBufferPointer<DiffRow>, _ left: TextLines.LineBuffers, _ right: TextLines.LineBuffers,
+                       numbered lines: Int, into output: inout Output.Pending) {
+        let layout = Layout(numberWidth: String(lines).count, width: width)
         let looks = [Look(.dim, " │ ", .dim, color: color), Look(.yellow, " ≠ ", .yellow, color: color),
                      Look(.red, " < ", nil, color: color), Look(nil, " > ", .green, color: color)]
         var line = LineBuilder(capacity: 2 * layout.cellWidth + 64)

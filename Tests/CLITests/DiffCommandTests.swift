@@ -79,6 +79,39 @@ import Testing
         #expect(note.count == 1 && note[0].contains("…") && note[0].contains(" │ "), "the long line is cut to its column on both sides")
     }
 
+    /// A view of thousands of rows is rendered in chunks on two threads: every row is written
+    /// once, in order, on both sides, after the parts table.
+    @Test(.timeLimit(.minutes(1))) func aLongViewIsWrittenWholeAndInOrder() async throws {
+        let folder = NSTemporaryDirectory() + "regtui-diff-long-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func manifest(_ salt: String) -> String {
+            let layers = (0..<1500).map { index in
+                #"{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:\#(String(repeating: salt, count: 58))\#(String(format: "%06d", index))","size":\#(index)}"#
+            }
+            return #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:\#(String(repeating: "c", count: 64))","size":2},"layers":[\#(layers.joined(separator: ","))]}"#
+        }
+        try manifest("a").write(toFile: folder + "/a.json", atomically: true, encoding: .utf8)
+        try manifest("b").write(toFile: folder + "/b.json", atomically: true, encoding: .utf8)
+        let result = try await regtui(["diff", "file:\(folder)/a.json", "file:\(folder)/b.json", "--width", "160"])
+        #expect(result.status == 1, "\(result.stderr)")
+        let lines = result.text.split(separator: "\n", omittingEmptySubsequences: false)
+        let firstRow = try #require(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("1 {") })
+        #expect(lines[..<firstRow].contains { $0.hasPrefix("layer 1500") }, "the parts table comes first, whole")
+        let rows = lines[firstRow...].filter { !$0.isEmpty }
+        let lineCount = 1500 * 5 + 11  // each layer's five lines, and the manifest's eleven others
+        #expect(rows.count == lineCount)
+        /// The line number starting the row's left or right cell.
+        func number(_ row: Substring, right: Bool) -> Int? {
+            let cell = right ? row.components(separatedBy: row.contains(" ≠ ") ? " ≠ " : " │ ").last ?? "" : String(row)
+            return Int(cell.drop { $0 == " " }.prefix { $0.isNumber })
+        }
+        for right in [false, true] {
+            let outOfPlace = rows.indices.first { number(rows[$0], right: right) != $0 - rows.startIndex + 1 }
+            #expect(outOfPlace == nil, "\(right ? "B" : "A")'s line numbers run 1, 2, 3…; not at \(outOfPlace.map { String(rows[$0].prefix(40)) } ?? "")")
+        }
+    }
+
     @Test func bytesViewMakesWhitespaceVisible() async throws {
         let result = try await regtui(["diff", ref("base"), ref("reserialized"), "--bytes", "--width", "120"])
         #expect(result.text.contains("·"))

@@ -1,0 +1,87 @@
+import Foundation
+import ManifestDiff
+
+/// A side-by-side view rendered in chunks by two threads and written in order, below text that
+/// another part of the program writes first (the verdict and the parts table). The thread that
+/// lines up the texts starts rendering as soon as it has (`viewReady`), while the other still
+/// writes the text above; once that is out (`aboveWritten`), both render, each into a chunk
+/// buffer of its own, and each chunk is written in its turn. Memory stays at a chunk a thread.
+final class SideBySideWriter: @unchecked Sendable {
+    private let printer: SideBySidePrinter
+    private let condition = NSCondition()
+    private var view: SideBySide?
+    private var nextChunk = 0
+    /// The chunk whose turn it is to be written; nil until the text above is out.
+    private var turn: Int?
+    private var abandoned = false
+    static let rowsPerChunk = 2048
+
+    init(printer: SideBySidePrinter) {
+        self.printer = printer
+    }
+
+    /// Called by the thread that lined up the view: renders chunks (and writes them in their
+    /// turn) until none is left.
+    func viewReady(_ view: SideBySide) {
+        condition.withLock {
+            self.view = view
+            condition.broadcast()
+        }
+        work()
+    }
+
+    /// Called once the text above the view is written: renders and writes chunks with the other
+    /// thread, and returns when every chunk is written.
+    func aboveWritten() {
+        condition.withLock {
+            turn = 0
+            condition.broadcast()
+        }
+        work()
+        condition.withLock {
+            while !abandoned, let view, turn.map({ $0 < Self.chunks(view) }) ?? true { condition.wait() }
+        }
+    }
+
+    /// Lets a thread waiting in `viewReady` return without writing: nothing more is written.
+    func abandon() {
+        condition.withLock {
+            abandoned = true
+            condition.broadcast()
+        }
+    }
+
+    private static func chunks(_ view: SideBySide) -> Int { (view.rows.count + rowsPerChunk - 1) / rowsPerChunk }
+
+    private func work() {
+        var pending = Output.Pending(descriptor: STDOUT_FILENO, flushingWhenFull: false)
+        while let (view, chunk) = claim() {
+            let start = chunk * Self.rowsPerChunk
+            printer.write(view, rows: start..<min(start + Self.rowsPerChunk, view.rows.count), into: &pending)
+            guard waitForTurn(chunk) else { return }
+            pending.flush()
+            condition.withLock {
+                turn = chunk + 1
+                condition.broadcast()
+            }
+        }
+    }
+
+    /// The next chunk to render, once the view is ready; nil when none is left.
+    private func claim() -> (SideBySide, Int)? {
+        condition.withLock {
+            while view == nil && !abandoned { condition.wait() }
+            guard !abandoned, let view, nextChunk < Self.chunks(view) else { return nil }
+            nextChunk += 1
+            return (view, nextChunk - 1)
+        }
+    }
+
+    /// Waits until `chunk` may be written; false when the writing was abandoned.
+    private func waitForTurn(_ chunk: Int) -> Bool {
+        condition.withLock {
+            while !abandoned && turn != chunk { condition.wait() }
+            return !abandoned
+        }
+    }
+}
