@@ -65,7 +65,7 @@ enum Analysis {
     static func compareImages(_ left: ImageTree, _ right: ImageTree) -> Result {
         let x = left.manifest.image!, y = right.manifest.image!
         if x.config.digest == y.config.digest {
-            if x.layers.map(\.digest) == y.layers.map(\.digest) {
+            if x.layers.elementsEqual(y.layers, by: { $0.digest == $1.digest }) {
                 var evidence = ["the same config \(x.config.digest) (image ID \(x.config.digest.short)) and the same \(x.layers.count) layer blobs"]
                 evidence += formFields(left.manifest, right.manifest)
                 return Result(verdict: .converted, evidence: evidence)

@@ -3,19 +3,87 @@ public struct Descriptor: Hashable, Sendable, Codable {
     public var mediaType: MediaType
     public var digest: Digest
     public var size: Int64
-    public var urls: [String]?
-    public var annotations: [String: String]?
-    public var platform: Platform?
-    public var artifactType: String?
+    public var urls: [String]? {
+        get { rare?.urls }
+        set { rare = Rare(urls: newValue, annotations: annotations, platform: platform, artifactType: artifactType) }
+    }
+    public var annotations: [String: String]? {
+        get { rare?.annotations }
+        set { rare = Rare(urls: urls, annotations: newValue, platform: platform, artifactType: artifactType) }
+    }
+    public var platform: Platform? {
+        get { rare?.platform }
+        set { rare = Rare(urls: urls, annotations: annotations, platform: newValue, artifactType: artifactType) }
+    }
+    public var artifactType: String? {
+        get { rare?.artifactType }
+        set { rare = Rare(urls: urls, annotations: annotations, platform: platform, artifactType: newValue) }
+    }
+    /// The fields a layer's descriptor has none of, out of line: inline they would double each
+    /// of a large manifest's tens of thousands of descriptors. Nil when all are.
+    private var rare: Rare?
+
+    /// URLs, annotations, platform and artifact type, shared by a descriptor's copies.
+    private final class Rare: Hashable, Sendable {
+        let urls: [String]?
+        let annotations: [String: String]?
+        let platform: Platform?
+        let artifactType: String?
+
+        init?(urls: [String]?, annotations: [String: String]?, platform: Platform?, artifactType: String?) {
+            guard urls != nil || annotations != nil || platform != nil || artifactType != nil else { return nil }
+            self.urls = urls
+            self.annotations = annotations
+            self.platform = platform
+            self.artifactType = artifactType
+        }
+
+        static func == (lhs: Rare, rhs: Rare) -> Bool {
+            lhs.urls == rhs.urls && lhs.annotations == rhs.annotations && lhs.platform == rhs.platform
+                && lhs.artifactType == rhs.artifactType
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(urls)
+            hasher.combine(annotations)
+            hasher.combine(platform)
+            hasher.combine(artifactType)
+        }
+    }
 
     public init(mediaType: MediaType, digest: Digest, size: Int64, platform: Platform? = nil,
                 annotations: [String: String]? = nil, artifactType: String? = nil) {
         self.mediaType = mediaType
         self.digest = digest
         self.size = size
-        self.platform = platform
-        self.annotations = annotations
-        self.artifactType = artifactType
+        rare = Rare(urls: nil, annotations: annotations, platform: platform, artifactType: artifactType)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case mediaType, digest, size, urls, annotations, platform, artifactType
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        mediaType = try container.decode(MediaType.self, forKey: .mediaType)
+        digest = try container.decode(Digest.self, forKey: .digest)
+        size = try container.decode(Int64.self, forKey: .size)
+        rare = Rare(urls: try container.decodeIfPresent([String].self, forKey: .urls),
+                    annotations: try container.decodeIfPresent([String: String].self, forKey: .annotations),
+                    platform: try container.decodeIfPresent(Platform.self, forKey: .platform),
+                    artifactType: try container.decodeIfPresent(String.self, forKey: .artifactType))
+    }
+
+    /// Members in one fixed order: indexes regtui writes are compared byte for byte.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(mediaType, forKey: .mediaType)
+        try container.encode(digest, forKey: .digest)
+        try container.encode(size, forKey: .size)
+        try container.encodeIfPresent(urls, forKey: .urls)
+        try container.encodeIfPresent(annotations, forKey: .annotations)
+        try container.encodeIfPresent(platform, forKey: .platform)
+        try container.encodeIfPresent(artifactType, forKey: .artifactType)
     }
 
     /// Reads a list of descriptors; `name` names the list in errors (`layers[3]`). A manifest
@@ -103,10 +171,9 @@ public struct Descriptor: Hashable, Sendable, Codable {
         self.mediaType = type ?? MediaType("")
         self.digest = digest
         self.size = size
-        self.urls = urls
-        self.annotations = annotations
-        self.artifactType = artifactType
-        self.platform = try platformTree.map { (tree) throws(OCIError) in try Self.platform(tree, at: path()) }
+        rare = Rare(urls: urls, annotations: annotations,
+                    platform: try platformTree.map { (tree) throws(OCIError) in try Self.platform(tree, at: path()) },
+                    artifactType: artifactType)
     }
 
     private static func platform(_ tree: JSONValue, at path: String) throws(OCIError) -> Platform {
