@@ -32,6 +32,8 @@ struct LineNumbering {
         private let mask: Int
         /// Per number: the first line of `lines` that has it.
         private var firstLine: [Int32] = []
+        /// A hasher as it starts, copied for each line (cheaper than making one each time).
+        private let seeded = Hasher()
 
         init(lines: TextLines.LineBuffers) {
             self.lines = lines
@@ -46,7 +48,7 @@ struct LineNumbering {
         /// The number of `bytes` (line `line` of its text); a new one when `adding` and no
         /// equal line has one, else -1.
         mutating func number(of bytes: UnsafeBufferPointer<UInt8>, line: Int, adding: Bool) -> Int32 {
-            var hasher = Hasher()
+            var hasher = seeded
             hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
             let hash = UInt64(bitPattern: Int64(hasher.finalize()))
             let tag = hash & 0xffff_ffff_0000_0000

@@ -2,6 +2,7 @@
 /// write a few numbers a row.
 public enum DecimalBytes {
     /// Runs `body` on the decimal ASCII of `value` (a `-` before a negative one).
+    @inlinable
     public static func with(_ value: Int64, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         // 19 digits and a sign hold every Int64.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
