@@ -54,18 +54,8 @@ public enum Sanitizer {
     /// other characters (a table's `≠` or `—`).
     static func unsafeRange(in utf8: UnsafeBufferPointer<UInt8>, from start: Int) -> Range<Int>? {
         var index = start
-        let raw = UnsafeRawBufferPointer(utf8)
         while index < utf8.count {
-            // Eight bytes at a time while they are all printable ASCII (0x20...0x7e): no byte has
-            // its top bit, none is below 0x20, none is 0x7f.
-            while index + 8 <= utf8.count {
-                let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                let high: UInt64 = 0x8080_8080_8080_8080
-                let below = (word &- 0x2020_2020_2020_2020) & ~word & high
-                let delete = ((word ^ 0x7f7f_7f7f_7f7f_7f7f) &- 0x0101_0101_0101_0101) & ~(word ^ 0x7f7f_7f7f_7f7f_7f7f) & high
-                guard (word & high) | below | delete == 0 else { break }
-                index += 8
-            }
+            index = endOfPrintableASCII(in: utf8, from: index)
             guard index < utf8.count else { return nil }
             let byte = utf8[index]
             if byte < 0x80 {
@@ -79,6 +69,23 @@ public enum Sanitizer {
             index += length
         }
         return nil
+    }
+
+    /// The first position from `start` whose byte is not printable ASCII (0x20…0x7e), or the
+    /// end. Eight bytes at a time: no byte has its top bit, none is below 0x20, none is 0x7f.
+    public static func endOfPrintableASCII(in utf8: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var index = start
+        let raw = UnsafeRawBufferPointer(utf8)
+        while index + 8 <= utf8.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let high: UInt64 = 0x8080_8080_8080_8080
+            let below = (word &- 0x2020_2020_2020_2020) & ~word & high
+            let delete = ((word ^ 0x7f7f_7f7f_7f7f_7f7f) &- 0x0101_0101_0101_0101) & ~(word ^ 0x7f7f_7f7f_7f7f_7f7f) & high
+            guard (word & high) | below | delete == 0 else { break }
+            index += 8
+        }
+        while index < utf8.count, utf8[index] >= 0x20, utf8[index] < 0x7f { index += 1 }
+        return index
     }
 
     /// Whether the character of two or three bytes starting `lead`, `second`, `third` (0 for a

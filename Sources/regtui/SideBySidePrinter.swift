@@ -80,7 +80,7 @@ struct SideBySidePrinter {
     /// A line made inert and cut or padded to `width` columns. Printable ASCII (what JSON
     /// pretty-printed mostly is) is copied as bytes; anything else goes the long way.
     static func appendFitted(_ text: UnsafeBufferPointer<UInt8>, _ width: Int, to line: inout LineBuilder) {
-        guard text.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else {
+        guard Sanitizer.endOfPrintableASCII(in: text, from: 0) == text.count else {
             var inert: [UInt8] = []
             Sanitizer.append(DiffPrinter.fit(String(decoding: text, as: UTF8.self), width), to: &inert)
             return inert.withUnsafeBufferPointer { line.append($0) }
