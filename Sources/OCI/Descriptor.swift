@@ -5,19 +5,19 @@ public struct Descriptor: Hashable, Sendable, Codable {
     public var size: Int64
     public var urls: [String]? {
         get { rare?.urls }
-        set { rare = Rare(urls: newValue, annotations: annotations, platform: platform, artifactType: artifactType) }
+        set { rare = Rare.of(urls: newValue, annotations: annotations, platform: platform, artifactType: artifactType) }
     }
     public var annotations: [String: String]? {
         get { rare?.annotations }
-        set { rare = Rare(urls: urls, annotations: newValue, platform: platform, artifactType: artifactType) }
+        set { rare = Rare.of(urls: urls, annotations: newValue, platform: platform, artifactType: artifactType) }
     }
     public var platform: Platform? {
         get { rare?.platform }
-        set { rare = Rare(urls: urls, annotations: annotations, platform: newValue, artifactType: artifactType) }
+        set { rare = Rare.of(urls: urls, annotations: annotations, platform: newValue, artifactType: artifactType) }
     }
     public var artifactType: String? {
         get { rare?.artifactType }
-        set { rare = Rare(urls: urls, annotations: annotations, platform: platform, artifactType: newValue) }
+        set { rare = Rare.of(urls: urls, annotations: annotations, platform: platform, artifactType: newValue) }
     }
     /// The fields a layer's descriptor has none of, out of line: inline they would double each
     /// of a large manifest's tens of thousands of descriptors. Nil when all are.
@@ -30,8 +30,14 @@ public struct Descriptor: Hashable, Sendable, Codable {
         let platform: Platform?
         let artifactType: String?
 
-        init?(urls: [String]?, annotations: [String: String]?, platform: Platform?, artifactType: String?) {
+        /// The fields, or nil when all are (without making an object to throw away: a manifest's
+        /// layers have none).
+        static func of(urls: [String]?, annotations: [String: String]?, platform: Platform?, artifactType: String?) -> Rare? {
             guard urls != nil || annotations != nil || platform != nil || artifactType != nil else { return nil }
+            return Rare(urls: urls, annotations: annotations, platform: platform, artifactType: artifactType)
+        }
+
+        private init(urls: [String]?, annotations: [String: String]?, platform: Platform?, artifactType: String?) {
             self.urls = urls
             self.annotations = annotations
             self.platform = platform
@@ -56,7 +62,7 @@ public struct Descriptor: Hashable, Sendable, Codable {
         self.mediaType = mediaType
         self.digest = digest
         self.size = size
-        rare = Rare(urls: nil, annotations: annotations, platform: platform, artifactType: artifactType)
+        rare = Rare.of(urls: nil, annotations: annotations, platform: platform, artifactType: artifactType)
     }
 
     enum CodingKeys: String, CodingKey {
@@ -68,7 +74,7 @@ public struct Descriptor: Hashable, Sendable, Codable {
         mediaType = try container.decode(MediaType.self, forKey: .mediaType)
         digest = try container.decode(Digest.self, forKey: .digest)
         size = try container.decode(Int64.self, forKey: .size)
-        rare = Rare(urls: try container.decodeIfPresent([String].self, forKey: .urls),
+        rare = Rare.of(urls: try container.decodeIfPresent([String].self, forKey: .urls),
                     annotations: try container.decodeIfPresent([String: String].self, forKey: .annotations),
                     platform: try container.decodeIfPresent(Platform.self, forKey: .platform),
                     artifactType: try container.decodeIfPresent(String.self, forKey: .artifactType))
@@ -171,7 +177,7 @@ public struct Descriptor: Hashable, Sendable, Codable {
         self.mediaType = type ?? MediaType("")
         self.digest = digest
         self.size = size
-        rare = Rare(urls: urls, annotations: annotations,
+        rare = Rare.of(urls: urls, annotations: annotations,
                     platform: try platformTree.map { (tree) throws(OCIError) in try Self.platform(tree, at: path()) },
                     artifactType: artifactType)
     }
