@@ -91,21 +91,17 @@ struct DiffCommand: Command {
         let texts = (left: await leftText, right: rightText)
         let color = context.output.stdoutIsTerminal && !Output.noColor
         let writer = SideBySideWriter(printer: SideBySidePrinter(width: width ?? Self.terminalWidth() ?? 160, color: color))
-        async let view: SideBySide = {
-            let view = SideBySide(left: texts.left, right: texts.right)
-            writer.viewReady(view)
-            return view
-        }()
+        writer.lineUp(texts.left, texts.right)
         let comparison = ManifestComparison(treeA, treeB)
         let findings: ContentFindings
         do { findings = try await contents(context) } catch {
-            writer.abandon()  // else the view's task would wait for its turn to write, for ever
+            writer.abandon()  // else its thread would wait for its turn to write, for ever
             throw error
         }
         let printer = DiffPrinter(comparison: comparison, details: findings.lines(verdict: comparison.verdict))
         context.output.stream { printer.writeHeaderAndParts(into: &$0, color: color) }
         writer.aboveWritten()
-        KeptUntilExit.keep([treeA, treeB, comparison, await view] as [any Sendable])
+        KeptUntilExit.keep([treeA, treeB, comparison, writer] as [any Sendable])
         return Self.status(comparison)
     }
 

@@ -1,11 +1,14 @@
 import Foundation
 import ManifestDiff
+import OCI
 
-/// A side-by-side view rendered in chunks by two threads and written in order, below text that
-/// another part of the program writes first (the verdict and the parts table). The thread that
-/// lines up the texts starts rendering as soon as it has (`viewReady`), while the other still
-/// writes the text above; once that is out (`aboveWritten`), both render, each into a chunk
-/// buffer of its own, and each chunk is written in its turn. Memory stays at a chunk a thread.
+/// A side-by-side view lined up on a thread of its own and rendered in chunks by two threads,
+/// written in order below text that the caller writes first (the verdict and the parts table).
+/// The thread that lines up the texts (`lineUp`) starts rendering as soon as it has, while the
+/// caller still writes the text above; once that is out (`aboveWritten`), both render, each
+/// into a chunk buffer of its own, and each chunk is written in its turn. Memory stays at a
+/// chunk a thread. The thread is an OS thread, not a task: the caller waits for it, blocking,
+/// and must not need a free thread of the task pool to be released.
 final class SideBySideWriter: @unchecked Sendable {
     private let printer: SideBySidePrinter
     private let condition = NSCondition()
@@ -20,14 +23,19 @@ final class SideBySideWriter: @unchecked Sendable {
         self.printer = printer
     }
 
-    /// Called by the thread that lined up the view: renders chunks (and writes them in their
-    /// turn) until none is left.
-    func viewReady(_ view: SideBySide) {
-        condition.withLock {
-            self.view = view
-            condition.broadcast()
+    /// Lines up `left` and `right` on a thread of its own, which then renders chunks (and
+    /// writes them in their turn) until none is left.
+    func lineUp(_ left: TextLines, _ right: TextLines) {
+        let thread = Thread {
+            let view = SideBySide(left: left, right: right)
+            self.condition.withLock {
+                self.view = view
+                self.condition.broadcast()
+            }
+            self.work()
         }
-        work()
+        thread.stackSize = 8 << 20  // the patience diff recurses into its stretches
+        thread.start()
     }
 
     /// Called once the text above the view is written: renders and writes chunks with the other
@@ -43,7 +51,7 @@ final class SideBySideWriter: @unchecked Sendable {
         }
     }
 
-    /// Lets a thread waiting in `viewReady` return without writing: nothing more is written.
+    /// Lets the lining-up thread end without writing: nothing more is written.
     func abandon() {
         condition.withLock {
             abandoned = true
