@@ -10,19 +10,33 @@ public enum LineDiff {
     /// running Myers' quadratic worst case (whose memory is the square of the edit distance).
     static let myersLimit = 2_000
 
+    /// How many lines the searches for unique lines may visit in all, per line of the two texts.
+    /// Patience diff revisits a stretch at every level it splits, so two texts whose unique lines
+    /// show only one at a time (two manifests a hostile registry wrote so) would take time and
+    /// depth quadratic in their length; past this, the stretches left are replaced blocks.
+    static let visitsPerLine = 32
+
     /// The pairs (line in `a`, line in `b`) of equal lines that the diff keeps, in increasing order.
     public static func matches(_ a: TextLines, _ b: TextLines) -> [(Int, Int)] {
+        search(a, b).result
+    }
+
+    /// The search that found the matches, with how much it visited.
+    static func search(_ a: TextLines, _ b: TextLines) -> Search {
         let numbering = LineNumbering(a, b)
         var search = Search(a: numbering.left, b: numbering.right, distinct: numbering.distinct)
         search.result.reserveCapacity(min(a.count, b.count))
         search.patience(0..<a.count, 0..<b.count)
-        return search.result
+        return search
     }
 
-    private struct Search {
+    struct Search {
         let a: [Int32]
         let b: [Int32]
         var result: [(Int, Int)] = []
+        /// Lines visited by the searches for unique lines, and how many they may visit.
+        private(set) var visits = 0
+        let visitBudget: Int
         /// Per line number: how often it occurs in the stretch of `a` and of `b` being searched,
         /// and where (the last place). Zero again after each search.
         private var countA: [Int32]
@@ -33,13 +47,37 @@ public enum LineDiff {
         init(a: [Int32], b: [Int32], distinct: Int) {
             self.a = a
             self.b = b
+            let (lines, overflow) = (a.count + b.count).multipliedReportingOverflow(by: LineDiff.visitsPerLine)
+            visitBudget = overflow ? .max : lines
             countA = Array(repeating: 0, count: distinct)
             countB = countA
             placeA = Array(repeating: 0, count: distinct)
             placeB = placeA
         }
 
+        /// What is left to do, last first: a stretch to search, or equal lines to keep.
+        private enum Step {
+            case stretch(Range<Int>, Range<Int>)
+            case equal(a: Int, b: Int, count: Int)
+        }
+
+        /// Appends the matches of the stretch to `result`, in order. A list of steps instead of
+        /// recursion: the stretches can nest as deep as the texts are long.
         mutating func patience(_ aRange: Range<Int>, _ bRange: Range<Int>) {
+            var steps: [Step] = [.stretch(aRange, bRange)]
+            while let step = steps.popLast() {
+                switch step {
+                case .equal(let a, let b, let count):
+                    for offset in 0..<count { result.append((a + offset, b + offset)) }
+                case .stretch(let aRange, let bRange):
+                    search(aRange, bRange, then: &steps)
+                }
+            }
+        }
+
+        /// Keeps the stretch's equal first lines, and leaves on `steps` what comes after them:
+        /// between its anchors (unique lines), the anchors, and its equal last lines.
+        private mutating func search(_ aRange: Range<Int>, _ bRange: Range<Int>, then steps: inout [Step]) {
             var aLow = aRange.lowerBound, aHigh = aRange.upperBound
             var bLow = bRange.lowerBound, bHigh = bRange.upperBound
             while aLow < aHigh, bLow < bHigh, a[aLow] == b[bLow] {
@@ -47,31 +85,32 @@ public enum LineDiff {
                 aLow += 1
                 bLow += 1
             }
-            let suffixEnd = (aHigh, bHigh)
+            let suffixEnd = aHigh
             while aLow < aHigh, bLow < bHigh, a[aHigh - 1] == b[bHigh - 1] {
                 aHigh -= 1
                 bHigh -= 1
             }
-            defer { for offset in 0..<(suffixEnd.0 - aHigh) { result.append((aHigh + offset, bHigh + offset)) } }
+            steps.append(.equal(a: aHigh, b: bHigh, count: suffixEnd - aHigh))
             guard aLow < aHigh, bLow < bHigh else { return }
 
             // One line against one: they differ (or the ends above would have matched them).
             if aHigh - aLow == 1 && bHigh - bLow == 1 { return }
+            let cost = (aHigh - aLow) + (bHigh - bLow)
+            guard visits <= visitBudget - cost else { return }
+            visits += cost
             let anchors = uniqueAnchors(aLow..<aHigh, bLow..<bHigh)
             if anchors.isEmpty {
-                if (aHigh - aLow) + (bHigh - bLow) <= myersLimit {
+                if cost <= myersLimit {
                     LineDiff.myers(a, aLow..<aHigh, b, bLow..<bHigh, into: &result)
                 }
                 return
             }
-            var previousA = aLow, previousB = bLow
-            for (anchorA, anchorB) in anchors {
-                patience(previousA..<anchorA, previousB..<anchorB)
-                result.append((anchorA, anchorB))
-                previousA = anchorA + 1
-                previousB = anchorB + 1
+            steps.append(.stretch(anchors.last!.0 + 1..<aHigh, anchors.last!.1 + 1..<bHigh))
+            for (position, anchor) in anchors.enumerated().reversed() {
+                steps.append(.equal(a: anchor.0, b: anchor.1, count: 1))
+                let previous = position == 0 ? (aLow, bLow) : (anchors[position - 1].0 + 1, anchors[position - 1].1 + 1)
+                steps.append(.stretch(previous.0..<anchor.0, previous.1..<anchor.1))
             }
-            patience(previousA..<aHigh, previousB..<bHigh)
         }
 
         /// Lines that occur exactly once in each range, kept in an order increasing on both sides

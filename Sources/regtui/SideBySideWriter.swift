@@ -34,7 +34,6 @@ final class SideBySideWriter: @unchecked Sendable {
             }
             self.work()
         }
-        thread.stackSize = 8 << 20  // the patience diff recurses into its stretches
         thread.start()
     }
 

@@ -60,6 +60,27 @@ import Testing
         #expect(small.count == 2 * withinLimit - 1, "within the limit Myers still finds the common lines")
     }
 
+    /// Lines that become unique one at a time, each once its twin is left behind: patience diff
+    /// would split the texts as many times as they have lines, visiting all the rest each time
+    /// (time quadratic in the length, and as deep). The search stays within its budget, with no
+    /// recursion, and what it keeps are still equal lines in order; a manifest-like pair of the
+    /// same length needs a small part of the budget.
+    @Test func linesUniqueOneAtATimeStayWithinTheVisitBudget() {
+        let count = 20_000
+        let left = (1...count).flatMap { ["u\($0 + 1)", "u\($0)"] }
+        let right = (1...count).flatMap { ["f\($0)", "u\($0)"] }
+        let search = LineDiff.search(TextLines(left), TextLines(right))
+        #expect(search.visits <= search.visitBudget)
+        let matches = search.result
+        #expect(zip(matches, matches.dropFirst()).allSatisfy { $0.0 < $1.0 && $0.1 < $1.1 }, "matches increase on both sides")
+        #expect(matches.allSatisfy { left[$0.0] == right[$0.1] }, "matched lines are equal")
+        #expect(matches.first.map { $0 == (1, 1) } == true && matches.contains { $0 == (3, 3) }, "the first unique lines are kept")
+
+        let manifest = { (salt: String) in (0..<count / 2).flatMap { ["{", "\"digest\": \"\(salt)\($0)\"", "\"size\": \($0)", "}"] } }
+        let ordinary = LineDiff.search(TextLines(manifest("a")), TextLines(manifest("b")))
+        #expect(ordinary.visits < ordinary.visitBudget / 8)
+    }
+
     @Test func pairsOfSingleDifferingLinesBetweenAnchorsStayChanged() {
         let left = (0..<1_000).flatMap { ["{", "\"digest\": \"a\($0)\"", "\"size\": \($0)", "}"] }
         let right = (0..<1_000).flatMap { ["{", "\"digest\": \"b\($0)\"", "\"size\": \($0)", "}"] }
