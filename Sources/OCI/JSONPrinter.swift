@@ -1,12 +1,10 @@
 extension JSONValue {
     /// The value indented two spaces a level, keys in their order, scalars as written.
     public func prettyLines() -> TextLines {
-        storage.bytes.withUnsafeBytes { raw in
-            storage.nodes.withUnsafeBufferPointer { nodes in
-                var printer = PrettyPrinter(bytes: raw.assumingMemoryBound(to: UInt8.self), nodes: nodes)
-                printer.print(index, depth: 0, key: nil, comma: false)
-                return printer.lines
-            }
+        storage.withView { view in
+            var printer = PrettyPrinter(view: view)
+            printer.print(index, depth: 0, key: nil, comma: false)
+            return printer.lines
         }
     }
 }
@@ -19,37 +17,35 @@ extension JSONTree {
 /// Writes a value as indented lines, straight from the document's bytes into one buffer,
 /// walking the parsed nodes by index.
 private struct PrettyPrinter {
-    let bytes: UnsafeBufferPointer<UInt8>
-    let nodes: UnsafeBufferPointer<JSONTree.Node>
+    let view: JSONView
     var lines = TextLines()
 
-    init(bytes: UnsafeBufferPointer<UInt8>, nodes: UnsafeBufferPointer<JSONTree.Node>) {
-        self.bytes = bytes
-        self.nodes = nodes
+    init(view: JSONView) {
+        self.view = view
         // About a line a value; the source's bytes plus indentation.
-        lines.reserveCapacity(lines: nodes.count, bytes: bytes.count * 2)
+        lines.reserveCapacity(lines: view.nodes.count, bytes: view.bytes.count * 2)
     }
 
     /// Prints node `index` (with `key`, a node index, for an object's member).
     mutating func print(_ index: Int, depth: Int, key: Int?, comma: Bool) {
-        let node = nodes[index]
+        let count = view.count(index)
         begin(depth: depth, key: key)
-        switch node.kind {
+        switch view.kind(index) {
         case .string, .literal:
-            append(node)
-        case .object where node.count == 0:
+            lines.append(contentsOf: view.text(index))
+        case .object where count == 0:
             lines.append(UInt8(ascii: "{"))
             lines.append(UInt8(ascii: "}"))
-        case .array where node.count == 0:
+        case .array where count == 0:
             lines.append(UInt8(ascii: "["))
             lines.append(UInt8(ascii: "]"))
         case .object:
             lines.append(UInt8(ascii: "{"))
             finish(comma: false)
             var position = index + 1
-            for member in 0..<Int(node.count) {
-                print(position + 1, depth: depth + 1, key: position, comma: member != node.count - 1)
-                position = Int(nodes[position + 1].next)
+            for member in 0..<count {
+                print(position + 1, depth: depth + 1, key: position, comma: member != count - 1)
+                position = view.next(position + 1)
             }
             begin(depth: depth, key: nil)
             lines.append(UInt8(ascii: "}"))
@@ -57,9 +53,9 @@ private struct PrettyPrinter {
             lines.append(UInt8(ascii: "["))
             finish(comma: false)
             var position = index + 1
-            for item in 0..<Int(node.count) {
-                print(position, depth: depth + 1, key: nil, comma: item != node.count - 1)
-                position = Int(nodes[position].next)
+            for item in 0..<count {
+                print(position, depth: depth + 1, key: nil, comma: item != count - 1)
+                position = view.next(position)
             }
             begin(depth: depth, key: nil)
             lines.append(UInt8(ascii: "]"))
@@ -67,15 +63,11 @@ private struct PrettyPrinter {
         finish(comma: comma)
     }
 
-    private mutating func append(_ node: JSONTree.Node) {
-        lines.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(node.start)..<Int(node.end)]))
-    }
-
     /// Starts a line: the indentation, then `"key": ` for a member.
     private mutating func begin(depth: Int, key: Int?) {
         for _ in 0..<depth * 2 { lines.append(0x20) }
         guard let key else { return }
-        append(nodes[key])
+        lines.append(contentsOf: view.text(key))
         lines.append(UInt8(ascii: ":"))
         lines.append(UInt8(ascii: " "))
     }
