@@ -5,7 +5,7 @@ import Registry
 /// File operations for stores on disk, with regtui's errors: bounded reads, writes that become
 /// visible only whole (a temporary name, then a rename), a lock on a directory, and blobs
 /// streamed between files and pipes on threads of their own (the task pool is never blocked).
-enum FileIO {
+public enum FileIO {
     /// The size of the file at `path`, or nil when there is none.
     static func size(_ path: String) -> Int64? {
         var info = stat()
@@ -16,7 +16,7 @@ enum FileIO {
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     /// The whole file, refused when larger than `limit`.
-    static func read(_ path: String, limit: Int, what: String) throws(RegistryError) -> Data {
+    public static func read(_ path: String, limit: Int, what: String) throws(RegistryError) -> Data {
         guard let size = size(path) else { throw .notFound(what: what, details: []) }
         guard size <= Int64(limit) else {
             throw .tooLarge(what: what, reason: "\(path) is \(size) bytes, more than the \(limit) regtui reads for it")

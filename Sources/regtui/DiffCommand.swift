@@ -125,7 +125,9 @@ struct DiffCommand: Command {
         case .reference(let reference):
             tree = try await context.store(reference).tree(reference.manifestID, displayName: reference.description)
         case .file(let path):
-            guard let bytes = FileManager.default.contents(atPath: path) else {
+            let bytes: Data
+            do { bytes = try FileIO.read(path, limit: Manifest.maxSize, what: "the manifest file \(path)") } catch {
+                guard case .notFound = error else { throw error }
                 throw UsageError("cannot read the manifest file \(path): check the path")
             }
             do { tree = ImageTree(reference: "file:\(path)", manifest: try Manifest(bytes: bytes)) } catch {

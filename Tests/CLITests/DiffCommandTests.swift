@@ -112,6 +112,17 @@ import Testing
         }
     }
 
+    /// A manifest file is read only up to the size registries accept: a larger one is refused
+    /// before it is read, with its size and the limit.
+    @Test func aManifestFileLargerThanRegistriesAcceptIsRefused() async throws {
+        let path = NSTemporaryDirectory() + "regtui-diff-large-\(UUID().uuidString).json"
+        FileManager.default.createFile(atPath: path, contents: Data(count: Manifest.maxSize + 1))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let result = try await regtui(["diff", "file:\(path)", "file:\(path)"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(path) is \(Manifest.maxSize + 1) bytes, more than the \(Manifest.maxSize) regtui reads for it"), "\(result.stderr)")
+    }
+
     @Test func bytesViewMakesWhitespaceVisible() async throws {
         let result = try await regtui(["diff", ref("base"), ref("reserialized"), "--bytes", "--width", "120"])
         #expect(result.text.contains("·"))
