@@ -89,6 +89,23 @@ import Testing
         #expect(view.rows.filter { $0.kind == .changed }.map(\.left) == (0..<1_000).map { $0 * 4 + 1 })
     }
 
+    /// Lines are numbered through a fast hash keyed at random. Someone who knew the keys could
+    /// make every line collide (here all three-byte lines do, under these keys): the probes then
+    /// pass their budget and the numbering is made again with SipHash, with the same numbers.
+    @Test func collidingLinesFallBackToSipHashWithTheSameNumbers() {
+        let leftLines = (0..<5_000).map { String(format: "%03x", $0 % 4_000) }
+        let rightLines = (0..<5_000).map { String(format: "%03x", ($0 * 7) % 4_096) }
+        let (left, right) = (TextLines(leftLines), TextLines(rightLines))
+        let colliding = LineNumbering(left, right, fast: FastLineHash(seed: 3, key: 0))
+        let ordinary = LineNumbering(left, right)
+        #expect(colliding.fellBack && !ordinary.fellBack)
+        #expect(colliding.left == ordinary.left && colliding.right == ordinary.right && colliding.distinct == 4_000)
+        let firstWithNumber = Dictionary(ordinary.left.enumerated().map { ($1, $0) }, uniquingKeysWith: min)
+        #expect(zip(rightLines, ordinary.right).allSatisfy { line, number in
+            number == -1 ? !leftLines.contains(line) : leftLines[firstWithNumber[number]!] == line
+        })
+    }
+
     static func longestCommonSubsequence(_ a: [String], _ b: [String]) -> Int {
         var table = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
         for i in a.indices.reversed() {
