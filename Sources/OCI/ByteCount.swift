@@ -1,7 +1,7 @@
 /// Human-readable byte counts in binary units: `512 B`, `1.5 KiB`, `12.0 MiB`.
 public enum ByteCount {
     /// `bytes` in the largest unit that keeps the number under 1024, to a tenth (rounded half up).
-    /// Integer arithmetic: a diff formats tens of thousands of sizes.
+    /// Integer arithmetic, and no array made on the way: a diff formats tens of thousands of sizes.
     private static let units = ["KiB", "MiB", "GiB", "TiB"]
 
     public static func format(_ bytes: Int64) -> String {
@@ -14,7 +14,8 @@ public enum ByteCount {
     public static func append(_ bytes: Int64, to text: inout [UInt8]) {
         if bytes < 1024 {
             text.appendDecimal(bytes)
-            text += [UInt8(ascii: " "), UInt8(ascii: "B")]
+            text.append(UInt8(ascii: " "))
+            text.append(UInt8(ascii: "B"))
             return
         }
         var unit = 0
@@ -25,8 +26,10 @@ public enum ByteCount {
         }
         let tenths = (bytes / (divisor >> 10) * 10 + 512) / 1024
         text.appendDecimal(tenths / 10)
-        text += [UInt8(ascii: "."), UInt8(48 + tenths % 10), UInt8(ascii: " ")]
-        text += units[unit].utf8
+        text.append(UInt8(ascii: "."))
+        text.append(UInt8(48 + tenths % 10))
+        text.append(UInt8(ascii: " "))
+        text.append(contentsOf: units[unit].utf8)
     }
 
     /// `format` in as few columns as `ls -h` takes: `512B`, `1.5K`, `12.0M`.

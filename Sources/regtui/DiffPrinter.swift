@@ -77,8 +77,10 @@ struct DiffPrinter {
         }
     }
 
-    /// The parts table's text, gathered a line at a time and made inert in one piece (in pieces
-    /// between colours): a table can have tens of thousands of rows.
+    /// The parts table's text, gathered a line at a time and appended to the output in one
+    /// piece: a table can have tens of thousands of rows. What regtui writes itself (digests'
+    /// hex, sizes, its own words) goes as it is; text from elsewhere (a part's label, a media
+    /// type) is made inert on the way in.
     private struct PartsTable: ~Copyable {
         let color: Bool
         private var line = LineBuilder(capacity: 512)
@@ -89,11 +91,13 @@ struct DiffPrinter {
             self.color = color
         }
 
+        /// Text from elsewhere, made inert.
         mutating func put(_ piece: String) {
-            var piece = piece
-            piece.withUTF8 { line.append($0) }
+            var inert = Sanitizer.inline(piece)
+            inert.withUTF8 { line.append($0) }
         }
 
+        /// regtui's own words.
         mutating func put(_ piece: StaticString) {
             line.append(piece)
         }
@@ -108,12 +112,21 @@ struct DiffPrinter {
             digest.withText { line.append($0) }
         }
 
-        /// `piece` in `paint`, when colours are on.
+        /// `piece`, regtui's own, in `paint` when colours are on.
+        mutating func put(_ piece: StaticString, _ paint: TextLine.Paint, into output: inout Output.Pending) {
+            painted(paint, into: &output) { $0.put(piece) }
+        }
+
+        /// `piece` in `paint` when colours are on.
         mutating func put(_ piece: String, _ paint: TextLine.Paint, into output: inout Output.Pending) {
-            guard color else { return put(piece) }
+            painted(paint, into: &output) { $0.put(piece) }
+        }
+
+        private mutating func painted(_ paint: TextLine.Paint, into output: inout Output.Pending, _ body: (inout Self) -> Void) {
+            guard color else { return body(&self) }
             flush(into: &output)
             paint.start(into: &output.bytes)
-            put(piece)
+            body(&self)
             flush(into: &output)
             output.bytes += TextLine.reset
         }
@@ -125,7 +138,7 @@ struct DiffPrinter {
             ByteCount.append(blob.size, to: &number)
             number.withUnsafeBufferPointer { line.append($0) }
             put(", ")
-            put(friendlyNames[blob.mediaType])
+            friendlyNames[blob.mediaType].withUnsafeBufferPointer { line.append($0) }
         }
 
         /// A digest and its detail in parentheses.
@@ -143,19 +156,21 @@ struct DiffPrinter {
         }
 
         private mutating func flush(into output: inout Output.Pending) {
-            line.flush { Sanitizer.append(validUTF8: $0, to: &output.bytes) }
+            line.flush { output.bytes.append(contentsOf: $0) }
         }
     }
 
-    /// Media types' friendly names, the last one kept: a table's layers mostly share one.
+    /// Media types' friendly names made inert, the last one kept: a table's layers mostly share one.
     private struct FriendlyNames {
-        private var last: (type: MediaType, name: String)?
+        private var last: (type: MediaType, name: [UInt8])?
 
-        subscript(type: MediaType) -> String {
+        subscript(type: MediaType) -> [UInt8] {
             mutating get {
                 if let last, last.type == type { return last.name }
-                last = (type, type.friendlyName)
-                return last!.name
+                var name: [UInt8] = []
+                Sanitizer.append(type.friendlyName, to: &name)
+                last = (type, name)
+                return name
             }
         }
     }
