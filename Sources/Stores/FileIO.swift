@@ -15,16 +15,50 @@ public enum FileIO {
 
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
-    /// The whole file, refused when larger than `limit`.
+    /// The whole file, refused when larger than `limit`, or when it grows while it is read (it is
+    /// never read past the size it had, so never past the limit).
     public static func read(_ path: String, limit: Int, what: String) throws(RegistryError) -> Data {
-        guard let size = size(path) else { throw .notFound(what: what, details: []) }
-        guard size <= Int64(limit) else {
-            throw .tooLarge(what: what, reason: "\(path) is \(size) bytes, more than the \(limit) regtui reads for it")
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            if errno == ENOENT || errno == ENOTDIR { throw .notFound(what: what, details: []) }
             throw .file(what: what, reason: "cannot read \(path): \(String(cString: strerror(errno)))")
         }
-        return data
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { throw .notFound(what: what, details: []) }
+        guard info.st_size <= Int64(limit) else {
+            throw .tooLarge(what: what, reason: "\(path) is \(info.st_size) bytes, more than the \(limit) regtui reads for it")
+        }
+        // One byte more than the file had: reading it means the file grew. The memory is mapped
+        // with its pages in place (MAP_POPULATE): a page fault for each 4 KiB of a large file
+        // cost more than the read.
+        let capacity = Int(info.st_size) + 1
+        guard let memory = mmap(nil, capacity, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0),
+              memory != MAP_FAILED else {
+            throw .file(what: what, reason: "cannot read \(path): no memory for \(capacity) bytes")
+        }
+        let count = readAll(into: UnsafeMutableRawBufferPointer(start: memory, count: capacity), from: descriptor)
+        guard count >= 0, count < capacity else {
+            let reason = count < 0 ? String(cString: strerror(errno)) : nil
+            munmap(memory, capacity)
+            guard let reason else {
+                throw .file(what: what, reason: "\(path) grew while regtui read it; try again once nothing writes to it")
+            }
+            throw .file(what: what, reason: "cannot read \(path): \(reason)")
+        }
+        return Data(bytesNoCopy: memory, count: count, deallocator: .custom { memory, _ in munmap(memory, capacity) })
+    }
+
+    /// Reads into `buffer` until it is full or the file ends: the bytes read, or -1 on an error.
+    private static func readAll(into buffer: UnsafeMutableRawBufferPointer, from descriptor: Int32) -> Int {
+        var total = 0
+        while total < buffer.count {
+            let count = Foundation.read(descriptor, buffer.baseAddress! + total, buffer.count - total)
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { return count < 0 ? -1 : total }
+            total += count
+        }
+        return total
     }
 
     /// Writes `data` to `path` whole or not at all: a temporary file beside it, synced, renamed.
