@@ -148,18 +148,21 @@ public struct Digest: Hashable, Sendable, CustomStringConvertible, Comparable, C
         return bytes[index...].allSatisfy { $0 &- 48 < 10 || $0 &- 97 < 6 }
     }
 
-    /// The digest written `text`, which `check` found to be valid for `algorithm`.
+    /// The digest written `text`, which `check` found to be valid for `algorithm`. Eight hex
+    /// digits at a time: a digit's value is its low four bits, plus 9 for a letter (bit 6 set);
+    /// then each pair of values becomes a byte, and the four bytes are packed together.
     private init(algorithm: Algorithm, checked text: UnsafeRawBufferPointer) {
-        precondition(text.count >= algorithm.hexLength)
+        precondition(text.count >= algorithm.hexLength && algorithm.hexLength % 8 == 0)
         var hash: Hash = (0, 0, 0, 0, 0, 0, 0, 0)
         withUnsafeMutableBytes(of: &hash) { hash in
             let hex = text.baseAddress! + (text.count - algorithm.hexLength)
-            func value(_ offset: Int) -> UInt8 {
-                let digit = hex.load(fromByteOffset: offset, as: UInt8.self)
-                return digit <= UInt8(ascii: "9") ? digit &- 48 : digit &- 87
-            }
-            for index in 0..<algorithm.hexLength / 2 {
-                hash.storeBytes(of: value(2 * index) << 4 | value(2 * index + 1), toByteOffset: index, as: UInt8.self)
+            let ones: UInt64 = 0x0101_0101_0101_0101, lowNibbles: UInt64 = 0x0f0f_0f0f_0f0f_0f0f, evenLanes: UInt64 = 0x000f_000f_000f_000f
+            for group in 0..<algorithm.hexLength / 8 {
+                let digits = UInt64(littleEndian: hex.loadUnaligned(fromByteOffset: 8 * group, as: UInt64.self))
+                let values = (digits & lowNibbles) &+ ((digits >> 6) & ones) &* 9
+                let pairs = (values & evenLanes) << 4 | (values >> 8) & evenLanes
+                let bytes = pairs & 0xff | (pairs >> 8) & 0xff00 | (pairs >> 16) & 0xff_0000 | (pairs >> 24) & 0xff00_0000
+                hash.storeBytes(of: UInt32(truncatingIfNeeded: bytes).littleEndian, toByteOffset: 4 * group, as: UInt32.self)
             }
         }
         self.algorithm = algorithm

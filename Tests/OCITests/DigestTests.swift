@@ -45,5 +45,13 @@ import Testing
         let digest = Digest.of(Data("x".utf8))
         #expect(try Digest(parsing: digest.description) == digest)
         #expect(digest.short.count == 12)
+        // Every hex digit in every place, both algorithms: text → digest → the same text.
+        for algorithm in ["sha256", "sha512"] {
+            let length = algorithm == "sha256" ? 64 : 128
+            for shift in 0..<16 {
+                let hex = String((0..<length).map { Array("0123456789abcdef")[($0 * 7 + shift) % 16] })
+                #expect(try Digest(parsing: "\(algorithm):\(hex)").description == "\(algorithm):\(hex)")
+            }
+        }
     }
 }
