@@ -1,5 +1,4 @@
 import Foundation
-import OCI
 
 /// One line of output gathered with plain stores into a buffer of its own, then handed on in one
 /// piece: a view of a hundred thousand rows costs one append to the output a row, not one a
@@ -42,14 +41,6 @@ struct LineBuilder: ~Copyable {
         makeRoom(repeats)
         (base + count).initialize(repeating: byte, count: repeats)
         count += repeats
-    }
-
-    /// `value` in decimal, right-aligned in `width` columns with spaces.
-    mutating func appendDecimal(_ value: Int, width: Int = 0) {
-        DecimalBytes.with(Int64(value)) { digits in
-            append(repeating: 0x20, count: width - digits.count)
-            append(digits)
-        }
     }
 
     /// Hands the line to `body` and empties it.

@@ -45,6 +45,9 @@ struct Output: Sendable {
     /// Exact bytes into a pipe or file, a piece at a time (`cat`); the caller keeps them off a terminal.
     func raw(_ chunk: UnsafeRawBufferPointer) { Self.write(Data(chunk), to: STDOUT_FILENO) }
 
+    /// Bytes already made inert (a view rendered through the `Sanitizer`) to stdout.
+    static func writeInert(_ bytes: UnsafeBufferPointer<UInt8>) { write(UnsafeRawBufferPointer(bytes), to: STDOUT_FILENO) }
+
     /// A value as indented JSON with sorted keys, exact, its controls escaped.
     func json<Value: Encodable>(_ value: Value) {
         let encoder = JSONEncoder()
@@ -86,21 +89,19 @@ struct Output: Sendable {
     /// How much output is gathered before one write(2).
     static let pieceSize = 1 << 16
 
-    /// Output gathered into pieces of `pieceSize` (or, not `flushingWhenFull`, until `flush`).
+    /// Output gathered into pieces of `pieceSize`.
     struct Pending {
         let descriptor: Int32
         var bytes: [UInt8] = []
-        let flushingWhenFull: Bool
 
-        init(descriptor: Int32, flushingWhenFull: Bool = true) {
+        init(descriptor: Int32) {
             self.descriptor = descriptor
-            self.flushingWhenFull = flushingWhenFull
             bytes.reserveCapacity(Output.pieceSize + 4096)
         }
 
         mutating func endLine() {
             bytes.append(0x0a)
-            if flushingWhenFull && bytes.count >= Output.pieceSize { flush() }
+            if bytes.count >= Output.pieceSize { flush() }
         }
 
         mutating func flush() {

@@ -10,8 +10,8 @@ struct SideBySidePrinter {
     let width: Int
     let color: Bool
 
-    /// Rows `rows` of `view` (all of them when nil).
-    func write(_ view: SideBySide, rows: Range<Int>? = nil, into output: inout Output.Pending) {
+    /// Rows `rows` of `view` (all of them when nil), each ended with a newline.
+    func write(_ view: SideBySide, rows: Range<Int>? = nil, into output: inout LineBuilder) {
         view.left.withLineBuffers { left in
             view.right.withLineBuffers { right in
                 view.rows.withUnsafeBufferPointer { all in
@@ -37,18 +37,60 @@ struct SideBySidePrinter {
     }
 
     private func write(_ rows: UnsafeBufferPointer<DiffRow>, _ left: TextLines.LineBuffers, _ right: TextLines.LineBuffers,
-                       numbered lines: Int, into output: inout Output.Pending) {
+                       numbered lines: Int, into line: inout LineBuilder) {
         let layout = Layout(numberWidth: String(lines).count, width: width)
         let looks = [Look(.dim, " │ ", .dim, color: color), Look(.yellow, " ≠ ", .yellow, color: color),
                      Look(.red, " < ", nil, color: color), Look(nil, " > ", .green, color: color)]
-        var line = LineBuilder(capacity: 2 * layout.cellWidth + 64)
+        var numbers = (left: LineNumber(width: layout.numberWidth), right: LineNumber(width: layout.numberWidth))
         for row in rows {
             let look = looks[Int(row.kind.rawValue)]
-            layout.cell(row.left, left, look.left, into: &line)
+            layout.cell(row.left, left, look.left, number: &numbers.left, into: &line)
             line.append(look.mark)
-            layout.cell(row.right, right, look.right, into: &line)
-            line.flush { output.bytes.append(contentsOf: $0) }
-            output.endLine()
+            layout.cell(row.right, right, look.right, number: &numbers.right, into: &line)
+            line.append(0x0a)
+        }
+    }
+
+    /// A column's line number as text, right-aligned in `width` columns: counted up in place
+    /// when the next row has the next line (most do), written afresh otherwise.
+    private struct LineNumber {
+        private var text: [UInt8]
+        private var value = -1
+
+        init(width: Int) { text = Array(repeating: 0x20, count: width) }
+
+        mutating func append(_ number: Int, to line: inout LineBuilder) {
+            if number == value + 1 && value >= 0 {
+                countUp()
+            } else {
+                text = Array(repeating: 0x20, count: text.count)
+                var digits = number
+                for place in text.indices.reversed() {
+                    text[place] = UInt8(48 + digits % 10)
+                    digits /= 10
+                    if digits == 0 { break }
+                }
+            }
+            value = number
+            text.withUnsafeBufferPointer { line.append($0) }
+        }
+
+        /// Adds one to the text: nines become zeros up to the first other digit, or a space.
+        private mutating func countUp() {
+            var place = text.count - 1
+            while place >= 0 {
+                switch text[place] {
+                case UInt8(ascii: "9"):
+                    text[place] = UInt8(ascii: "0")
+                    place -= 1
+                case 0x20:
+                    text[place] = UInt8(ascii: "1")
+                    return
+                default:
+                    text[place] += 1
+                    return
+                }
+            }
         }
     }
 
@@ -64,10 +106,10 @@ struct SideBySidePrinter {
         }
 
         /// Line `index` of `texts` (blank when nil), in `paint` when it is not empty.
-        func cell(_ index: Int?, _ texts: TextLines.LineBuffers, _ paint: [UInt8], into line: inout LineBuilder) {
+        func cell(_ index: Int?, _ texts: TextLines.LineBuffers, _ paint: [UInt8], number: inout LineNumber, into line: inout LineBuilder) {
             paint.withUnsafeBufferPointer { line.append($0) }
             if let index {
-                line.appendDecimal(index + 1, width: numberWidth)
+                number.append(index + 1, to: &line)
                 line.append(0x20)
                 SideBySidePrinter.appendFitted(texts[index], column, to: &line)
             } else {

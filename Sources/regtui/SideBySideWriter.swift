@@ -61,12 +61,12 @@ final class SideBySideWriter: @unchecked Sendable {
     private static func chunks(_ view: SideBySide) -> Int { (view.rows.count + rowsPerChunk - 1) / rowsPerChunk }
 
     private func work() {
-        var pending = Output.Pending(descriptor: STDOUT_FILENO, flushingWhenFull: false)
+        var rendered = LineBuilder(capacity: 1 << 18)
         while let (view, chunk) = claim() {
             let start = chunk * Self.rowsPerChunk
-            printer.write(view, rows: start..<min(start + Self.rowsPerChunk, view.rows.count), into: &pending)
+            printer.write(view, rows: start..<min(start + Self.rowsPerChunk, view.rows.count), into: &rendered)
             guard waitForTurn(chunk) else { return }
-            pending.flush()
+            rendered.flush { Output.writeInert($0) }
             condition.withLock {
                 turn = chunk + 1
                 condition.broadcast()
