@@ -26,14 +26,20 @@ extension DeletePlan {
         let tagged = Set(resolved.compactMap { $0.1?.digest })
         var seen = Set<Digest>()
         let indexes = resolved.compactMap(\.1).filter { $0.mediaType.isIndex && $0.digest != digest && seen.insert($0.digest).inserted }
-        let listed = try await concurrentMap(indexes, limit: Self.parallelLookups) { (index) throws(RegistryError) in
-            (index.digest, Set(try await store.manifest(.digest(index.digest)).index?.manifests.map(\.digest) ?? []))
-        }
-        let parents = listed.filter { $0.1.contains(digest) }.map { parent in
-            Parent(digest: parent.0, tags: resolved.filter { $0.1?.digest == parent.0 }.map(\.0))
-        }
-        let listedElsewhere = listed.reduce(into: Set<Digest>()) { $0.formUnion($1.1) }
         let children = manifest.index?.manifests ?? []
+        let childDigests = Set(children.map(\.digest))
+        // Of each index, only what the plan needs: whether it lists the manifest, and which of the
+        // manifest's children it lists. Keeping all it lists would cost memory by the tags times
+        // the children (a registry can tag thousands of indexes of thousands of children each).
+        let listed = try await concurrentMap(indexes, limit: Self.parallelLookups) { (index) throws(RegistryError) in
+            let listing = try await store.manifest(.digest(index.digest)).index?.manifests ?? []
+            return (index: index.digest, listsManifest: listing.contains { $0.digest == digest },
+                    children: Set(listing.lazy.map(\.digest).filter(childDigests.contains)))
+        }
+        let parents = listed.filter(\.listsManifest).map { parent in
+            Parent(digest: parent.index, tags: resolved.filter { $0.1?.digest == parent.index }.map(\.0))
+        }
+        let listedElsewhere = listed.reduce(into: Set<Digest>()) { $0.formUnion($1.children) }
         return DeletePlan(repository: store.repository.with(tag: nil, digest: digest), digest: digest, mediaType: manifest.mediaType,
                           tags: resolved.filter { $0.1?.digest == digest }.map(\.0),
                           orphans: children.filter { !tagged.contains($0.digest) && !listedElsewhere.contains($0.digest) },

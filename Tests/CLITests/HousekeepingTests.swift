@@ -108,6 +108,17 @@ import Testing
         #expect(index?["orphans"]?.array?.count == 3, "its three platforms would be left without a parent")
     }
 
+    /// Of an index's platforms, those another tagged index also lists keep a parent: only the
+    /// rest are named as left without one.
+    @Test func platformsAnotherIndexListsAreNotOrphans() async throws {
+        let repository = unique("housekeeping/shared")
+        try await run(["copy", rig.ref("multiarch"), "\(repository):1.0"])
+        try await run(["copy", rig.ref("subset"), "\(repository):subset"])
+        let plan = JSONValue.parse(try await run(["delete", "\(repository):1.0", "--dry-run", "--json"]).stdout)
+        let third = rig.fixtures["multiarch"]?["children"]?.array?.last?["digest"]?.string
+        #expect(plan?["orphans"]?.array?.compactMap(\.string) == [third].compactMap { $0 }, "\(String(describing: plan?["orphans"]))")
+    }
+
     @Test func aRegistryWithDeletesDisabledSaysSo() async throws {
         let repository = try await threeTags()
         let body = #"{\"errors\":[{\"code\":\"UNSUPPORTED\",\"message\":\"The operation is unsupported.\"}]}"#

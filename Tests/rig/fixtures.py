@@ -203,8 +203,8 @@ def multiarch(reg, repo, tag, index_type=OCI_INDEX, manifest_type=OCI_MANIFEST, 
     data = pretty(index)
     digest = reg.push_manifest(repo, tag, data, index_type)
     return {"ref": f"{repo}:{tag}", "digest": digest, "size": len(data), "mediaType": index_type,
-            "children": [{"digest": c["desc"]["digest"], "platform": c["desc"]["platform"], "config": c["config"]}
-                         for c in children]}
+            "children": [{"digest": c["desc"]["digest"], "platform": c["desc"]["platform"], "config": c["config"],
+                          "descriptor": c["desc"]} for c in children]}
 
 
 OCI_LAYER = "application/vnd.oci.image.layer.v1.tar"
@@ -217,6 +217,11 @@ def seed(host, large_size=8 << 20, catalog_repos=40, big_size=0):
     reg = Registry(host)
     out = {}
     out["multiarch"] = multiarch(reg, "demo/multiarch", "1.0")
+    # demo/multiarch's images again, and an index of only the first two: a platform that another
+    # index lists is not left without a parent when demo/multiarch:1.0 goes.
+    shared = multiarch(reg, "demo/subset", "all")
+    subset = pretty({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [c["descriptor"] for c in shared["children"][:2]]})
+    out["subset"] = {"ref": "demo/subset:1.0", "digest": reg.push_manifest("demo/subset", "1.0", subset, OCI_INDEX)}
     out["dockerlist"] = multiarch(reg, "demo/dockerlist", "1.0", DOCKER_LIST, DOCKER_MANIFEST, DOCKER_CONFIG, DOCKER_LAYER,
                                   salt="docker")
 
