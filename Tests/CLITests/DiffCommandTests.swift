@@ -123,6 +123,14 @@ import Testing
         #expect(result.stderr.contains("\(path) is \(Manifest.maxSize + 1) bytes, more than the \(Manifest.maxSize) regtui reads for it"), "\(result.stderr)")
     }
 
+    /// A file is read no further than the size it had when opened: one that turns out longer
+    /// (here a /proc file, which says it is empty and is not) is refused, not read to its end.
+    @Test func aFileLongerThanItsSizeIsRefused() async throws {
+        let result = try await regtui(["diff", "file:/proc/self/status", "file:/proc/self/status"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("/proc/self/status grew while regtui read it"), "\(result.stderr)")
+    }
+
     @Test func bytesViewMakesWhitespaceVisible() async throws {
         let result = try await regtui(["diff", ref("base"), ref("reserialized"), "--bytes", "--width", "120"])
         #expect(result.text.contains("·"))
