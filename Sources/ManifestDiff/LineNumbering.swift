@@ -60,10 +60,13 @@ struct LineNumbering {
     private struct Table {
         let lines: TextLines.LineBuffers
         let hashing: Hashing
-        /// Per slot: the high 32 bits of its line's hash, and its number + 1 (0 where empty), in
-        /// one word, so a probe reads one place. Twice as many slots as lines, at least.
-        private var slots: [UInt64]
+        /// Per slot: its number + 1 (0 where empty) in the low bits, as many as the numbers need,
+        /// and in the others as many bits of its line's hash: a probe reads one place, four bytes
+        /// (the table stays small enough to stay in cache). Twice as many slots as lines, at least.
+        private var slots: [UInt32]
         private let mask: Int
+        /// The bits of a slot that hold the number + 1.
+        private let numberMask: UInt32
         /// Per number: the first line of `lines` that has it.
         private var firstLine: [Int32] = []
         private let seeded = Hasher()
@@ -78,6 +81,8 @@ struct LineNumbering {
             while size < lines.count * 2 { size *= 2 }
             slots = Array(repeating: 0, count: size)
             mask = size - 1
+            let width = UInt32(truncatingIfNeeded: (lines.count + 1).bitWidth - (lines.count + 1).leadingZeroBitCount)
+            numberMask = width >= 32 ? .max : (1 << width) - 1
         }
 
         var count: Int { firstLine.count }
@@ -94,19 +99,19 @@ struct LineNumbering {
                 hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
                 hash = UInt64(bitPattern: Int64(hasher.finalize()))
             }
-            let tag = hash & 0xffff_ffff_0000_0000
+            let tag = UInt32(truncatingIfNeeded: hash >> 32) & ~numberMask
             var slot = Int(truncatingIfNeeded: hash) & mask
             while slots[slot] != 0 {
                 budget -= 1
                 guard budget > 0 else { return nil }
                 let entry = slots[slot]
-                let number = Int32(truncatingIfNeeded: entry) &- 1
-                if entry & 0xffff_ffff_0000_0000 == tag, Self.equal(lines[Int(firstLine[Int(number)])], bytes) { return number }
+                let number = Int32(bitPattern: entry & numberMask) &- 1
+                if entry & ~numberMask == tag, Self.equal(lines[Int(firstLine[Int(number)])], bytes) { return number }
                 slot = (slot + 1) & mask
             }
             guard adding else { return -1 }
             let number = Int32(firstLine.count)
-            slots[slot] = tag | UInt64(UInt32(number + 1))
+            slots[slot] = tag | UInt32(number + 1)
             firstLine.append(Int32(line))
             return number
         }
