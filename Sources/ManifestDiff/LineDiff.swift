@@ -105,6 +105,7 @@ public enum LineDiff {
                 }
                 return
             }
+            steps.reserveCapacity(steps.count + 2 * anchors.count + 1)
             steps.append(.stretch(anchors.last!.0 + 1..<aHigh, anchors.last!.1 + 1..<bHigh))
             for (position, anchor) in anchors.enumerated().reversed() {
                 steps.append(.equal(a: anchor.0, b: anchor.1, count: 1))
