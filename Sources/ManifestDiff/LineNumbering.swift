@@ -25,7 +25,7 @@ struct LineNumbering {
         let numbered = a.withLineBuffers { a in
             b.withLineBuffers { b in
                 Self.number(a, b, hashing: .fast(fast), budget: Self.probesPerLine * (a.count + b.count) + 1024)
-                    .map { ($0, false) } ?? (Self.number(a, b, hashing: .sip, budget: .max)!, true)
+                    .map { ($0, false) } ?? (Self.number(a, b, hashing: .sip(Hasher()), budget: .max)!, true)
             }
         }
         ((left, right, distinct), fellBack) = numbered
@@ -53,8 +53,8 @@ struct LineNumbering {
     /// How lines are hashed.
     private enum Hashing {
         case fast(FastLineHash)
-        /// Swift's `Hasher`, copied from one seeded once (cheaper than making one a line).
-        case sip
+        /// Swift's `Hasher`: this one, seeded once, copied for each line (cheaper than making one a line).
+        case sip(Hasher)
     }
 
     private struct Table {
@@ -69,7 +69,6 @@ struct LineNumbering {
         private let numberMask: UInt32
         /// Per number: the first line of `lines` that has it.
         private var firstLine: [Int32] = []
-        private let seeded = Hasher()
         /// Probes left before the numbering gives up.
         private var budget: Int
 
@@ -94,7 +93,7 @@ struct LineNumbering {
             switch hashing {
             case .fast(let fast):
                 hash = fast.hash(bytes)
-            case .sip:
+            case .sip(let seeded):
                 var hasher = seeded
                 hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
                 hash = UInt64(bitPattern: Int64(hasher.finalize()))
