@@ -7,6 +7,14 @@ public struct JSONTreeError: Error, Equatable, Sendable, CustomStringConvertible
     public var description: String { "not valid JSON at byte \(offset): \(message)" }
 }
 
+extension JSONTree {
+    /// Whether `utf8` can go between a JSON string's quotes as it is: no quote, backslash or
+    /// control character in it. Eight bytes at a time, as the parser reads strings.
+    public static func isPlainString(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        Parser.endOfPlainText(utf8, from: 0) == utf8.count
+    }
+}
+
 /// Reads bytes into nodes, in document order, checking the grammar as it goes.
 struct Parser {
     let bytes: UnsafeBufferPointer<UInt8>

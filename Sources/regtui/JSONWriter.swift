@@ -1,4 +1,5 @@
 import Foundation
+import OCI
 
 /// Writes indented JSON straight into bytes, handed to `sink` in pieces of about 64 KiB, for
 /// reports too large for JSONEncoder to be quick (a diff's parts table can have tens of thousands
@@ -49,7 +50,7 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
-            if utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            if JSONTree.isPlainString(utf8) {
                 bytes.append(contentsOf: utf8)
             } else {
                 escape(utf8)
