@@ -63,7 +63,7 @@ struct SideBySidePrinter {
             if number == value + 1 && value >= 0 {
                 countUp()
             } else {
-                text = Array(repeating: 0x20, count: text.count)
+                for place in text.indices { text[place] = 0x20 }
                 var digits = number
                 for place in text.indices.reversed() {
                     text[place] = UInt8(48 + digits % 10)
