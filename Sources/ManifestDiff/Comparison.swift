@@ -103,11 +103,15 @@ public struct ManifestComparison: Sendable {
 
     /// Both manifests pretty-printed (key order and scalars as written), lined up. Computed on
     /// request: a JSON report does not need it.
-    public func json() -> SideBySide { SideBySide(left: Self.text(of: left, exactBytes: false), right: Self.text(of: right, exactBytes: false)) }
+    public func json() -> SideBySide { lined(exactBytes: false) }
 
     /// The exact bytes lined up, whitespace made visible (`·` space, `→` tab, `␍` carriage
     /// return, `⏎` end of line): whitespace alone changes a digest.
-    public func exactBytes() -> SideBySide { SideBySide(left: Self.text(of: left, exactBytes: true), right: Self.text(of: right, exactBytes: true)) }
+    public func exactBytes() -> SideBySide { lined(exactBytes: true) }
+
+    private func lined(exactBytes: Bool) -> SideBySide {
+        SideBySide(left: Self.text(of: left, exactBytes: exactBytes), right: Self.text(of: right, exactBytes: exactBytes))
+    }
 
     /// The two manifests the comparison of `left` and `right` shows side by side, found without
     /// comparing them: a large pair's texts are made and lined up while it is being compared.
