@@ -43,7 +43,7 @@ struct Output: Sendable {
     }
 
     /// Exact bytes into a pipe or file, a piece at a time (`cat`); the caller keeps them off a terminal.
-    func raw(_ chunk: UnsafeRawBufferPointer) { Self.write(Data(chunk), to: STDOUT_FILENO) }
+    func raw(_ chunk: UnsafeRawBufferPointer) { Self.write(chunk, to: STDOUT_FILENO) }
 
     /// Bytes already made inert (a view rendered through the `Sanitizer`) to stdout.
     static func writeInert(_ bytes: UnsafeBufferPointer<UInt8>) { write(UnsafeRawBufferPointer(bytes), to: STDOUT_FILENO) }
